@@ -9,7 +9,11 @@ export class StackhopError extends Error {
   readonly hint: string | undefined;
   readonly exitCode: number;
 
-  constructor(code: string, message: string, opts: { hint?: string; exitCode?: number; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { hint?: string; exitCode?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'StackhopError';
     this.code = code;

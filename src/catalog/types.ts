@@ -4,7 +4,15 @@
 /** Logical service names used in inventories and plans (DESIGN §3). */
 export type ServiceName = string;
 /** OpenStack projects: the unit of a DB sync and of a config directory under /etc. */
-export type ProjectName = 'keystone' | 'glance' | 'nova' | 'neutron' | 'cinder' | 'heat' | 'ceilometer' | 'horizon';
+export type ProjectName =
+  | 'keystone'
+  | 'glance'
+  | 'nova'
+  | 'neutron'
+  | 'cinder'
+  | 'heat'
+  | 'ceilometer'
+  | 'horizon';
 
 export type Role = 'controller' | 'network' | 'compute' | 'storage' | 'database' | 'messaging' | 'dashboard';
 export const ROLES: readonly Role[] = [
@@ -21,7 +29,12 @@ export type Networking = 'neutron-ovs' | 'neutron-ml2' | 'nova-network';
 export const NETWORKING_MODES: readonly Networking[] = ['neutron-ovs', 'neutron-ml2', 'nova-network'];
 
 export type DistroId = 'ubuntu-12.04-uca' | 'ubuntu-14.04' | 'rhel-6-rdo' | 'centos-6-rdo';
-export const DISTROS: readonly DistroId[] = ['ubuntu-12.04-uca', 'ubuntu-14.04', 'rhel-6-rdo', 'centos-6-rdo'];
+export const DISTROS: readonly DistroId[] = [
+  'ubuntu-12.04-uca',
+  'ubuntu-14.04',
+  'rhel-6-rdo',
+  'centos-6-rdo',
+];
 export type DistroFamily = 'ubuntu' | 'rhel';
 
 /** A value that differs by distro family; `default` applies where a family has no entry. */
@@ -83,7 +96,18 @@ export type ConfigValue =
   /** Copied at run time from another file on the same host (e.g. rabbit credentials from nova.conf). */
   | { copyFrom: { file: string; section: string; key: string } }
   /** Looked up at run time (e.g. the service tenant's id from Keystone). */
-  | { lookup: 'service-tenant-id' | 'nova-api-url' | 'keystone-admin-url' };
+  | { lookup: ConfigLookup };
+
+/**
+ * Values only known at run time. `parallel-*` describe the new Nova deployment of parallel-compute:
+ * its own database and its own Keystone region.
+ */
+export type ConfigLookup =
+  | 'service-tenant-id'
+  | 'nova-api-url'
+  | 'keystone-admin-url'
+  | 'parallel-nova-db-url'
+  | 'parallel-region';
 
 export type ConfigEditOp =
   | { op: 'set'; section: string; key: string; value: ConfigValue }

@@ -1,0 +1,57 @@
+// The upgrade pair must be one the catalog has a pack for. Unknown names, downgrades and skipped releases
+// get their own messages, because each needs a different fix.
+
+import type { Catalog } from '../catalog/types.js';
+import { inputError, type SourceContext, show } from './context.js';
+import { guessHint } from './suggest.js';
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function supportedPairs(catalog: Catalog): string {
+  return catalog.packs.map((p) => `${p.from} → ${p.to}`).join(', ');
+}
+
+export function checkUpgrade(ctx: SourceContext, catalog: Catalog, from: string, to: string): void {
+  const known = Object.keys(catalog.releases);
+  for (const [field, name] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (catalog.releases[name] === undefined) {
+      const guess = guessHint(name, known);
+      throw inputError(
+        ctx,
+        ['upgrade', field],
+        `unknown release ${show(name)}; known releases: ${known.join(', ')}`,
+        {
+          ...(guess === undefined ? {} : { hint: guess }),
+        },
+      );
+    }
+  }
+  if (catalog.packs.some((p) => p.from === from && p.to === to)) return;
+  const hint = `supported upgrades: ${supportedPairs(catalog)}`;
+  if (from === to) {
+    throw inputError(ctx, ['upgrade', 'to'], `from and to are both ${show(from)}; nothing to upgrade`, {
+      hint,
+    });
+  }
+  const fromVersion = catalog.releases[from]?.version ?? '';
+  const toVersion = catalog.releases[to]?.version ?? '';
+  if (compareVersions(toVersion, fromVersion) < 0) {
+    throw inputError(ctx, ['upgrade', 'to'], `${to} is older than ${from}: downgrades are not supported`, {
+      hint: `to undo an upgrade, use \`stackhop rollback\`; ${hint}`,
+    });
+  }
+  throw inputError(ctx, ['upgrade', 'to'], `no upgrade pack for ${from} → ${to}`, {
+    hint: `upgrade one release at a time; ${hint}`,
+  });
+}

@@ -1,0 +1,96 @@
+// Rolling compute upgrades in batches (live-compute, parallel-compute): check capacity, disable the whole
+// batch before moving anything (so no instance lands on a host about to go, as StarlingX does), drain,
+// upgrade each host, re-enable, then a health gate before the next batch.
+
+import type { DrainMode, Host } from '../../inventory/types.js';
+import type { Environment } from '../types.js';
+import { batchSizes, instancesOn, splitIntoBatches } from './batches.js';
+import type { Kit } from './kit.js';
+
+export interface ComputeBatchOptions {
+  computes: readonly Host[];
+  /** All computes of the cloud, to spread the instance count over. */
+  computeCount: number;
+  drain: Exclude<DrainMode, 'none'> | undefined;
+  /** Environment of disable and drain (the old one in parallel-compute). */
+  outEnv?: Environment;
+  /** Environment of the re-enable and of the capacity that absorbs the batch's instances. */
+  inEnv?: Environment;
+  /** Steps the last batch must wait for (parallel-compute retires the old scheduler first). */
+  beforeLastBatch?: () => readonly string[];
+  /** Stop, upgrade, edit, start one host; runs between drain and enable. */
+  body: (host: Host, batch: number) => void;
+}
+
+export function computeBatches(kit: Kit, opts: ComputeBatchOptions): void {
+  const { b, ctx } = kit;
+  const policy = ctx.inventory.policy;
+  const sizes = batchSizes(opts.computes.length, policy.canary, policy.max_parallel_computes);
+  const batches = splitIntoBatches(opts.computes, sizes);
+  // Instances are spread evenly over every compute of the cloud; the position of a host in `computes`
+  // picks its share.
+  const position = new Map(opts.computes.map((h, i) => [h.name, i]));
+  const instancesOf = (h: Host) =>
+    instancesOn(position.get(h.name) ?? 0, opts.computeCount, ctx.facts.instances);
+  const outEnv = opts.outEnv === undefined ? {} : { env: opts.outEnv };
+  const inEnv = opts.inEnv === undefined ? {} : { env: opts.inEnv };
+  const ram = ctx.facts.instance_ram_mb;
+
+  batches.forEach((batch, i) => {
+    const k = i + 1;
+    const last = k === batches.length;
+    const waitFor = last && opts.beforeLastBatch !== undefined ? opts.beforeLastBatch() : [];
+    const instances = batch.reduce((sum, h) => sum + instancesOf(h), 0);
+    const capacity = b.onCloud(
+      `verify-capacity-b${k}`,
+      {
+        kind: 'verify',
+        checks: [{ check: 'capacity', env: opts.inEnv ?? 'old', instances, ram_mb: instances * ram }],
+      },
+      { after: waitFor, batch: k },
+    );
+    const disables = batch.map((h) =>
+      b.onHost(
+        h.name,
+        'disable',
+        { kind: 'disable-compute', reason: `stackhop: upgrade to ${ctx.to.name}` },
+        { after: [capacity], batch: k, ...outEnv },
+      ),
+    );
+    for (const h of batch) {
+      if (opts.drain !== undefined) {
+        b.onHost(
+          h.name,
+          'drain',
+          { kind: 'drain-compute', mode: opts.drain, instances: instancesOf(h) },
+          { after: disables, batch: k, ...outEnv },
+        );
+      }
+      opts.body(h, k);
+      b.onHost(h.name, 'enable', { kind: 'enable-compute' }, { batch: k, ...inEnv });
+    }
+    const enables = batch.map((h) => b.last(h.name));
+    const verify = b.onCloud(
+      `verify-b${k}`,
+      {
+        kind: 'verify',
+        checks: [
+          { check: 'services-up', services: ['nova-compute'], ...inEnv },
+          { check: 'smoke-boot', ...inEnv },
+        ],
+      },
+      { after: enables, batch: k },
+    );
+    b.setBarrier(verify);
+    if (k === 1 && batches.length > 1) {
+      const gate = kit.gate(
+        'after-canary',
+        `Canary batch done (${batch.map((h) => h.name).join(', ')}). Continue?`,
+        {
+          batch: k,
+        },
+      );
+      if (gate !== undefined) b.setBarrier(gate);
+    }
+  });
+}

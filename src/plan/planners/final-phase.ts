@@ -1,0 +1,42 @@
+// The end of every service-by-service style upgrade (RH5 final-package-upgrade, OPS final steps): on each
+// host drop the RPC pins, upgrade every remaining package, apply the clean-up edits and restart what
+// runs there — controllers one at a time so an HA API never goes fully down, other hosts in parallel.
+
+import type { Host } from '../../inventory/types.js';
+import type { VerifyCheck } from '../types.js';
+import { isNovaController } from './context.js';
+import type { Kit } from './kit.js';
+
+export function finalPhase(
+  kit: Kit,
+  hosts: readonly Host[],
+  removed: ReadonlyMap<string, readonly string[]> = new Map(),
+) {
+  const { b, ctx } = kit;
+  b.startPhase(
+    'final',
+    `Final: ${kit.isPinnedAnywhere() ? 'unpin, ' : ''}full package upgrade, clean-up, restarts`,
+  );
+  let previousController: string | undefined;
+  for (const host of hosts) {
+    const gone = removed.get(host.name) ?? [];
+    const services = host.services.filter((s) => !gone.includes(s));
+    if (services.length === 0) continue;
+    const isController = services.some((s) => isNovaController(ctx, s) || ctx.svc(s).api === 'identity-api');
+    const after = isController ? [previousController] : [];
+    kit.unpin(host, { after });
+    kit.upgrade(host.name, services, { full: true, after });
+    kit.editAll(host, services, 'final', { after });
+    const restart = kit.restart(host.name, services, { after });
+    if (isController) previousController = restart;
+  }
+  const heads: VerifyCheck[] = [];
+  for (const d of ctx.pack.dbSync) {
+    if (hosts.some((h) => h.services.some((s) => ctx.svc(s).project === d.project)))
+      heads.push({ check: 'schema-head', project: d.project, head: d.toHead });
+  }
+  b.closePhase('verify', {
+    kind: 'verify',
+    checks: [{ check: 'services-up' }, ...heads, { check: 'smoke-boot' }],
+  });
+}

@@ -1,0 +1,332 @@
+// The building blocks every scenario is made of: stop, upgrade, edit, sync, start, pin. Each knows the
+// outages it opens and closes and remembers what it already did on a host (repository switched, edits
+// applied, pins set), so scenarios compose them without doing anything twice.
+
+import { forFamily } from '../../catalog/index.js';
+import type { ConfigEditDef, ProjectName, ServiceName } from '../../catalog/types.js';
+import type { Host } from '../../inventory/types.js';
+import type { ConfigEdit, Environment, VerifyCheck } from '../types.js';
+import type { PlanBuilder, StepOptions } from './builder.js';
+import { type PlanContext, packagesOf } from './context.js';
+
+export type EditWhen = NonNullable<ConfigEditDef['scope']['when']>;
+
+export class Kit {
+  private readonly repoSwitched = new Set<string>();
+  private readonly upgraded = new Set<string>();
+  private readonly editsDone = new Set<string>();
+  private readonly pinned = new Map<string, Set<string>>();
+  private readonly backupConfig = new Map<string, string>();
+  private backupDatabase: string | undefined;
+
+  constructor(
+    readonly ctx: PlanContext,
+    readonly b: PlanBuilder,
+  ) {}
+
+  /** Outages a host's share of these services belongs to. */
+  outagesOf(host: string, services: readonly ServiceName[]): string[] {
+    const out: string[] = [];
+    for (const s of services) {
+      const def = this.ctx.svc(s);
+      if (def.api !== undefined && !out.includes(def.api)) out.push(def.api);
+      if (s === 'nova-compute') out.push(`compute-control:${host}`);
+    }
+    return out;
+  }
+
+  stop(
+    host: string,
+    services: readonly ServiceName[],
+    opts: StepOptions = {},
+    name = 'stop',
+  ): string | undefined {
+    if (services.length === 0) return undefined;
+    return this.b.onHost(
+      host,
+      name,
+      { kind: 'stop-services', services: [...services] },
+      {
+        opens: this.outagesOf(host, services),
+        ...opts,
+      },
+    );
+  }
+
+  start(
+    host: string,
+    services: readonly ServiceName[],
+    opts: StepOptions = {},
+    name = 'start',
+  ): string | undefined {
+    if (services.length === 0) return undefined;
+    return this.b.onHost(
+      host,
+      name,
+      { kind: 'start-services', services: [...services] },
+      {
+        closes: this.outagesOf(host, services),
+        ...opts,
+      },
+    );
+  }
+
+  restart(
+    host: string,
+    services: readonly ServiceName[],
+    opts: StepOptions = {},
+    name = 'restart',
+  ): string | undefined {
+    if (services.length === 0) return undefined;
+    const outages = this.outagesOf(host, services);
+    return this.b.onHost(
+      host,
+      name,
+      { kind: 'restart-services', services: [...services] },
+      {
+        opens: outages,
+        closes: outages,
+        ...opts,
+      },
+    );
+  }
+
+  /** Switches the host's package repository once, right before its first package change. */
+  ensureRepository(host: string, opts: StepOptions = {}): void {
+    if (this.repoSwitched.has(host)) return;
+    this.repoSwitched.add(host);
+    const repo = this.ctx.distro.repositories[this.ctx.to.name];
+    const old = this.ctx.distro.repositories[this.ctx.from.name];
+    this.b.onHost(
+      host,
+      'switch-repository',
+      {
+        kind: 'switch-repository',
+        release: this.ctx.to.name,
+        remove: [...(old?.remove ?? []), ...(repo?.remove ?? [])].filter((v, i, a) => a.indexOf(v) === i),
+        add: [...(repo?.add ?? [])],
+      },
+      opts,
+    );
+  }
+
+  upgrade(
+    host: string,
+    services: readonly ServiceName[],
+    opts: StepOptions & { full?: boolean } = {},
+  ): string {
+    this.ensureRepository(host, opts);
+    const { full, ...stepOpts } = opts;
+    for (const s of services) this.upgraded.add(`${host}\0${s}`);
+    return this.b.onHost(
+      host,
+      full === true ? 'full-upgrade' : 'upgrade',
+      {
+        kind: 'upgrade-packages',
+        services: [...services],
+        packages: full === true ? [] : packagesOf(this.ctx, services),
+        release: this.ctx.to.name,
+        ...(full === true ? { full: true } : {}),
+      },
+      stepOpts,
+    );
+  }
+
+  /** The host's services not upgraded yet, in the host's order. */
+  notUpgraded(host: Host): ServiceName[] {
+    return host.services.filter((s) => !this.upgraded.has(`${host.name}\0${s}`));
+  }
+
+  /** The catalog's edits of one project that apply on this host at this point, not yet applied. */
+  editsFor(host: Host, project: ProjectName, when: EditWhen): { edits: ConfigEdit[]; install: string[] } {
+    const { ctx } = this;
+    const edits: ConfigEdit[] = [];
+    const install = new Set<string>();
+    for (const def of ctx.pack.configEdits) {
+      const scope = def.scope;
+      if (def.project !== project || (scope.when ?? 'upgrade') !== when) continue;
+      if (!scope.services.some((s) => host.services.includes(s))) continue;
+      if (scope.networking !== undefined && !scope.networking.includes(ctx.inventory.networking)) continue;
+      if (scope.families !== undefined && !scope.families.includes(ctx.family)) continue;
+      if (scope.scenarios !== undefined && !scope.scenarios.includes(ctx.scenario)) continue;
+      const file = forFamily(def.file, ctx.family);
+      if (file === undefined || this.editsDone.has(`${host.name}\0${def.id}`)) continue;
+      this.editsDone.add(`${host.name}\0${def.id}`);
+      edits.push({ id: def.id, file, format: def.format, ops: def.ops });
+      for (const p of forFamily(def.installs ?? {}, ctx.family) ?? []) install.add(p);
+    }
+    return { edits, install: [...install] };
+  }
+
+  edit(
+    host: Host,
+    project: ProjectName,
+    when: EditWhen = 'upgrade',
+    opts: StepOptions = {},
+  ): string | undefined {
+    const { edits, install } = this.editsFor(host, project, when);
+    if (edits.length === 0) return undefined;
+    return this.b.onHost(
+      host.name,
+      when === 'upgrade' ? `edit-${project}` : `edit-${project}-${when}`,
+      { kind: 'edit-config', project, edits, ...(install.length > 0 ? { install } : {}) },
+      opts,
+    );
+  }
+
+  /** Edits on a host for every project it runs services of. */
+  editAll(host: Host, services: readonly ServiceName[], when: EditWhen, opts: StepOptions = {}): void {
+    const projects: ProjectName[] = [];
+    for (const s of services) {
+      const p = this.ctx.svc(s).project;
+      if (!projects.includes(p)) projects.push(p);
+    }
+    for (const p of projects) this.edit(host, p, when, opts);
+  }
+
+  /** Pins that apply to this host (by the services it runs) and the cloud's networking. */
+  pinsFor(host: Host) {
+    return this.ctx.pack.pins.filter(
+      (p) =>
+        (p.networking === undefined || p.networking.includes(this.ctx.inventory.networking)) &&
+        p.hosts.some((s) => host.services.includes(s)),
+    );
+  }
+
+  pin(host: Host, opts: StepOptions = {}): void {
+    const done = this.pinned.get(host.name) ?? new Set<string>();
+    for (const p of this.pinsFor(host)) {
+      if (done.has(p.service)) continue;
+      done.add(p.service);
+      this.b.onHost(
+        host.name,
+        `pin-${p.service}`,
+        { kind: 'set-rpc-pin', service: p.service, level: p.level },
+        opts,
+      );
+    }
+    this.pinned.set(host.name, done);
+  }
+
+  isPinnedAnywhere(): boolean {
+    for (const set of this.pinned.values()) if (set.size > 0) return true;
+    return false;
+  }
+
+  isPinned(host: string): boolean {
+    return (this.pinned.get(host)?.size ?? 0) > 0;
+  }
+
+  unpin(host: Host, opts: StepOptions = {}): boolean {
+    const done = this.pinned.get(host.name);
+    if (done === undefined || done.size === 0) return false;
+    for (const p of this.ctx.pack.pins) {
+      if (!done.has(p.service)) continue;
+      this.b.onHost(
+        host.name,
+        `unpin-${p.service}`,
+        { kind: 'clear-rpc-pin', service: p.service, level: p.level },
+        opts,
+      );
+    }
+    done.clear();
+    return true;
+  }
+
+  /** Pre-sync fixes then the schema migration of one project, on `host`, after `after`. */
+  sync(
+    project: ProjectName,
+    host: string,
+    after: readonly (string | undefined)[],
+    opts: { env?: Environment; database?: string; fresh?: boolean } = {},
+  ): string | undefined {
+    const { ctx } = this;
+    const def = ctx.pack.dbSync.find((d) => d.project === project);
+    if (def === undefined) return undefined;
+    const env = opts.env === undefined ? {} : { env: opts.env };
+    const deps = [...after, this.backupDatabase];
+    if (opts.fresh !== true) {
+      for (const fix of ctx.pack.preSync) {
+        if (fix.project !== project) continue;
+        if (fix.networking !== undefined && !fix.networking.includes(ctx.inventory.networking)) continue;
+        const id = this.b.onHost(
+          host,
+          `pre-sync-${project}-${fix.fix}`,
+          {
+            kind: 'pre-sync',
+            project,
+            fix: fix.fix,
+            ...(fix.tables === undefined ? {} : { tables: fix.tables }),
+          },
+          { after: deps, ...env, ...(fix.irreversible === true ? { irreversible: true } : {}) },
+        );
+        deps.push(id);
+      }
+    }
+    return this.b.onHost(
+      host,
+      `db-sync-${project}`,
+      {
+        kind: 'db-sync',
+        project,
+        database: opts.database ?? ctx.to.databases[project] ?? project,
+        from_head: opts.fresh === true ? 'empty' : def.fromHead,
+        to_head: def.toHead,
+      },
+      { after: deps, ...env },
+    );
+  }
+
+  /** Dumps every database of the cloud and keeps /etc of every host, before anything changes. */
+  backups(): void {
+    const { ctx, b } = this;
+    b.startPhase('backup', 'Backups: databases and configuration');
+    const databases: string[] = [];
+    for (const h of ctx.hosts)
+      for (const s of h.services) {
+        const db = ctx.from.databases[ctx.svc(s).project];
+        if (db !== undefined && !databases.includes(db)) databases.push(db);
+      }
+    if (databases.length > 0) {
+      this.backupDatabase = b.onHost(ctx.dbHost, 'backup-database', {
+        kind: 'backup-database',
+        databases,
+      });
+    }
+    for (const h of ctx.hosts) {
+      const paths: string[] = [];
+      for (const s of h.services) {
+        const dirs = forFamily(ctx.from.configDirs[ctx.svc(s).project] ?? {}, ctx.family) ?? [];
+        for (const d of dirs) if (!paths.includes(d)) paths.push(d);
+      }
+      if (paths.length === 0) continue;
+      this.backupConfig.set(h.name, b.onHost(h.name, 'backup-config', { kind: 'backup-config', paths }));
+    }
+    b.closePhase('verify', { kind: 'verify', checks: [{ check: 'hosts-reachable' }] });
+  }
+
+  /** Pre-flight: what must hold before anything changes, then the operator's gate if asked for. */
+  preflight(extra: readonly VerifyCheck[]): void {
+    const { ctx, b } = this;
+    b.startPhase('preflight', 'Pre-flight checks');
+    b.onCloud('verify', {
+      kind: 'verify',
+      checks: [{ check: 'hosts-reachable' }, { check: 'services-up' }, ...extra],
+    });
+    b.setBarrier(`preflight/@cloud/verify`);
+    if (ctx.inventory.policy.gates.includes('before-changes')) {
+      b.setBarrier(
+        b.onCloud('gate', { kind: 'gate', prompt: 'Pre-flight passed. Start changing the cloud?' }),
+      );
+    }
+  }
+
+  gate(
+    point: 'after-controllers' | 'after-canary',
+    prompt: string,
+    opts: StepOptions = {},
+  ): string | undefined {
+    if (!this.ctx.inventory.policy.gates.includes(point)) return undefined;
+    return this.b.onCloud(`gate-${point}`, { kind: 'gate', prompt }, opts);
+  }
+}

@@ -1,0 +1,146 @@
+// Scenario 4 (RH5 upgrade-4, RDOWIKI, Icehouse release notes): everything but Nova and Neutron first;
+// then every Nova controller service, conductor included, on the new release with the compute RPC pinned
+// (`icehouse-compat`: the one version both releases speak, facts §3.2); then neutron-server with Nova
+// notifications; then computes batch by batch (disable → drain → stop → upgrade → start → enable);
+// finally unpin and restart every Nova service.
+
+import { InputError } from '../../errors.js';
+import type { Host } from '../../inventory/types.js';
+import type { VerifyCheck } from '../types.js';
+import { computeBatches } from './compute-batches.js';
+import { isComputeSide, isNovaController, projectsPresent } from './context.js';
+import { finalPhase } from './final-phase.js';
+import type { Kit } from './kit.js';
+import { membersOf, startTiers, upgradeProject } from './project-phase.js';
+import { projectPhases } from './service-by-service.js';
+
+export function novaControllerHosts(kit: Kit): Host[] {
+  return kit.ctx.hosts.filter((h) => h.services.some((s) => isNovaController(kit.ctx, s)));
+}
+
+/** Hosts whose compute-side services can move separately from the controllers. */
+export function dedicatedComputes(kit: Kit): Host[] {
+  const controllers = new Set(novaControllerHosts(kit).map((h) => h.name));
+  return kit.ctx.hosts.filter(
+    (h) => !controllers.has(h.name) && h.services.some((s) => isComputeSide(kit.ctx, s)),
+  );
+}
+
+/** neutron-server with its Nova notifications, and network nodes; computes' agents go with their batch. */
+export function neutronPhase(kit: Kit, computes: readonly Host[]): void {
+  const { b, ctx } = kit;
+  const computeNames = new Set(computes.map((h) => h.name));
+  const members = membersOf(
+    kit,
+    'neutron',
+    ctx.hosts.filter((h) => !computeNames.has(h.name)),
+  );
+  if (members.length === 0) return;
+  b.startPhase('neutron', 'Networking (neutron): server with Nova notifications, then network nodes');
+  const neutron = upgradeProject(kit, 'neutron', members);
+  b.closePhase('verify', { kind: 'verify', checks: neutron.checks });
+}
+
+export function checkMinimumVersions(kit: Kit): void {
+  const { ctx } = kit;
+  for (const min of ctx.pack.liveMinimum) {
+    const known = ctx.inventory.facts.versions[min.service];
+    if (known !== undefined && compareVersions(known, min.version) < 0) {
+      throw new InputError(
+        { file: ctx.inventory.file, line: 0, col: 0 },
+        `facts.versions.${min.service}`,
+        `${min.service} ${known} is older than ${min.version}, the minimum for live-compute: ${min.reason}`,
+        { hint: `upgrade ${min.service} within ${ctx.from.name} first, or choose another scenario` },
+      );
+    }
+  }
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function planLiveCompute(kit: Kit): void {
+  const { b, ctx } = kit;
+  checkMinimumVersions(kit);
+  const policy = ctx.inventory.policy;
+  const checks: VerifyCheck[] = ctx.pack.liveMinimum.map((m) => ({
+    check: 'min-version',
+    service: m.service,
+    version: m.version,
+  }));
+  if (policy.drain !== 'none') checks.push({ check: 'no-error-instances' });
+  kit.preflight(checks);
+  kit.backups();
+
+  const controllers = novaControllerHosts(kit);
+  const computes = dedicatedComputes(kit);
+  const pins = ctx.pack.pins.map((p) => `${p.service}=${p.level}`).join(', ');
+
+  if (computes.length > 0) {
+    b.startPhase(
+      'prepare-computes',
+      `Computes staying on ${ctx.from.name} for now: pin RPC (${pins}), config`,
+    );
+    for (const h of computes) {
+      kit.edit(h, 'nova', 'stay-on-old');
+      kit.pin(h);
+      kit.restart(
+        h.name,
+        h.services.filter((s) => isComputeSide(ctx, s)),
+      );
+    }
+    b.closePhase('verify', {
+      kind: 'verify',
+      checks: [{ check: 'services-up', services: ['nova-compute'] }],
+    });
+  }
+
+  const projects = projectsPresent(ctx);
+  projectPhases(
+    kit,
+    projects.filter((p) => p !== 'nova' && p !== 'neutron'),
+  );
+
+  b.startPhase('nova-controllers', `Nova controller services, conductor first, with the RPC pin (${pins})`);
+  const colocated = controllers.filter((h) => h.services.some((s) => isComputeSide(ctx, s)));
+  if (colocated.length > 0) {
+    b.warn({
+      id: 'colocated-compute',
+      text:
+        `${colocated.map((h) => h.name).join(', ')} run Nova controller and compute services: their nova-compute is ` +
+        'upgraded with the controllers (they share the nova packages) and their instances are not migrated.',
+    });
+  }
+  const novaMembers = membersOf(kit, 'nova', controllers);
+  const nova = upgradeProject(kit, 'nova', novaMembers, { beforeStart: (m) => kit.pin(m.host) });
+  b.closePhase('verify', { kind: 'verify', checks: [...nova.checks, { check: 'smoke-boot' }] });
+  const gate = kit.gate('after-controllers', 'Nova controllers run the new release with the pin. Continue?');
+  if (gate !== undefined) b.setBarrier(gate);
+
+  if (projects.includes('neutron')) neutronPhase(kit, computes);
+
+  if (computes.length > 0) {
+    b.startPhase('computes', 'Compute nodes in batches: disable → drain → stop → upgrade → start → enable');
+    computeBatches(kit, {
+      computes,
+      computeCount: computes.length + colocated.length,
+      drain: policy.drain === 'none' ? undefined : policy.drain,
+      body: (h) => {
+        const services = kit.notUpgraded(h);
+        kit.stop(h.name, services);
+        kit.upgrade(h.name, services);
+        kit.editAll(h, services, 'upgrade');
+        startTiers(kit, [{ host: h, services }], []);
+      },
+    });
+  }
+
+  finalPhase(kit, ctx.hosts);
+}

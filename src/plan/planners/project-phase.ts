@@ -1,0 +1,126 @@
+// One project upgraded the way the operations guide does it for every service: stop it everywhere,
+// upgrade its packages, apply its config changes, migrate its schema once, start it again — servers
+// before agents, nova-conductor before everything else of Nova, compute-side services last.
+
+import type { ProjectName, ServiceName } from '../../catalog/types.js';
+import type { Host } from '../../inventory/types.js';
+import type { Environment, VerifyCheck } from '../types.js';
+import type { StepOptions } from './builder.js';
+import { isComputeSide } from './context.js';
+import type { Kit } from './kit.js';
+
+export interface Member {
+  host: Host;
+  services: readonly ServiceName[];
+}
+
+/** Start tiers: 0 nova-conductor, 1 servers and APIs, 2 agents and compute-side services. */
+export function startTier(kit: Kit, service: ServiceName): 0 | 1 | 2 {
+  if (service === 'nova-conductor') return 0;
+  const def = kit.ctx.svc(service);
+  if (isComputeSide(kit.ctx, service)) return 2;
+  return def.dbAccess || def.api !== undefined ? 1 : 2;
+}
+
+const TIER_STEP = ['start-conductor', 'start', 'start-agents'] as const;
+
+/**
+ * Starts members tier by tier: every step of a tier waits for all steps of the tiers before it and for
+ * `after`. Returns the ids per tier.
+ */
+export function startTiers(
+  kit: Kit,
+  members: readonly Member[],
+  after: readonly (string | undefined)[],
+  opts: StepOptions = {},
+  /** Appended to step names when one phase starts several projects on a host. */
+  suffix = '',
+): string[][] {
+  const tiers: string[][] = [[], [], []];
+  let previous: string[] = [];
+  for (const tier of [0, 1, 2] as const) {
+    for (const m of members) {
+      // Within the last tier agents go before compute-side services: nova-compute waits for the L2 agent's
+      // vif-plugged events (facts §0.3).
+      const services = m.services
+        .filter((s) => startTier(kit, s) === tier)
+        .sort((x, y) => Number(isComputeSide(kit.ctx, x)) - Number(isComputeSide(kit.ctx, y)));
+      const base =
+        tier === 2 && services.some((s) => isComputeSide(kit.ctx, s)) ? 'start-compute' : TIER_STEP[tier];
+      const name = suffix === '' ? base : `${base}-${suffix}`;
+      const id = kit.start(
+        m.host.name,
+        services,
+        { ...opts, after: [...after, ...previous, ...(opts.after ?? [])] },
+        name,
+      );
+      if (id !== undefined) tiers[tier]?.push(id);
+    }
+    if ((tiers[tier]?.length ?? 0) > 0) previous = tiers[tier] ?? [];
+  }
+  return tiers;
+}
+
+export interface ProjectPhaseOptions {
+  env?: Environment;
+  /** Database of a new environment, migrated from an empty schema. */
+  freshDatabase?: string;
+  /** Extra steps on each host between the config edits and the sync (the RPC pin). */
+  beforeStart?: (m: Member) => void;
+  extraChecks?: readonly VerifyCheck[];
+}
+
+/** Adds the phase's steps; the caller has started the phase and closes it (or lets this close it). */
+export function upgradeProject(
+  kit: Kit,
+  project: ProjectName,
+  members: readonly Member[],
+  opts: ProjectPhaseOptions = {},
+) {
+  const { b, ctx } = kit;
+  const env = opts.env === undefined ? {} : { env: opts.env };
+  const stops: string[] = [];
+  if (opts.freshDatabase === undefined) {
+    for (const m of members) {
+      const id = kit.stop(m.host.name, m.services, env);
+      if (id !== undefined) stops.push(id);
+    }
+  }
+  for (const m of members) {
+    kit.upgrade(m.host.name, m.services, env);
+    kit.editAll(m.host, m.services, 'upgrade', env);
+    opts.beforeStart?.(m);
+  }
+  const syncOn = members.find((m) =>
+    m.services.some((s) => ctx.svc(s).dbAccess && ctx.svc(s).project === project),
+  );
+  const syncId =
+    syncOn === undefined
+      ? undefined
+      : kit.sync(project, syncOn.host.name, [...stops, b.last(syncOn.host.name)], {
+          ...env,
+          ...(opts.freshDatabase === undefined ? {} : { database: opts.freshDatabase, fresh: true }),
+        });
+  const tiers = startTiers(kit, members, [syncId], env);
+  const services = [...new Set(members.flatMap((m) => m.services))];
+  const head = ctx.pack.dbSync.find((d) => d.project === project)?.toHead;
+  return {
+    syncId,
+    tiers,
+    checks: [
+      { check: 'services-up', services, ...env } as VerifyCheck,
+      ...(head === undefined ? [] : [{ check: 'schema-head', project, head } as VerifyCheck]),
+      ...(opts.extraChecks ?? []),
+    ],
+  };
+}
+
+/** Members of a project: every host running its services, with all its services of that project. */
+export function membersOf(kit: Kit, project: ProjectName, hosts: readonly Host[]): Member[] {
+  const out: Member[] = [];
+  for (const host of hosts) {
+    const services = host.services.filter((s) => kit.ctx.svc(s).project === project);
+    if (services.length > 0) out.push({ host, services });
+  }
+  return out;
+}
