@@ -50,7 +50,12 @@ export function planAllAtOnce(kit: Kit): void {
       project,
     );
     const started = tiers.flat();
-    if (started.length > 0) previous = started;
+    if (started.length > 0)
+      previous = kit.join(
+        project,
+        started,
+        membersOf(kit, project, ctx.hosts).flatMap((m) => m.services),
+      );
   }
   b.closePhase('verify', { kind: 'verify', checks: [{ check: 'services-up' }, { check: 'smoke-boot' }] });
 }

@@ -27,6 +27,8 @@ export class PlanBuilder {
   private phaseSteps: string[] = [];
   private current: Phase | undefined;
   private barrierId: string | undefined;
+  /** Compute batch that steps added now belong to, unless they say otherwise. */
+  batch: number | undefined;
 
   constructor(private readonly estimate: (action: Action) => number) {}
 
@@ -44,6 +46,7 @@ export class PlanBuilder {
     this.current = { id, title };
     this.phases.push(this.current);
     this.phaseSteps = [];
+    this.batch = undefined;
   }
 
   /** A step on a machine, after that machine's previous step and the current barrier. */
@@ -105,6 +108,7 @@ export class PlanBuilder {
     if (this.ids.has(id)) throw new InternalError(`planner produced the step id ${id} twice`);
     const deps = new Set<string>();
     for (const a of after) if (a !== undefined && a !== id) deps.add(a);
+    const batch = opts.batch ?? this.batch;
     const step: Step = {
       id,
       phase: this.phase,
@@ -115,7 +119,7 @@ export class PlanBuilder {
       opens: opts.opens ?? [],
       closes: opts.closes ?? [],
       ...(opts.env === undefined ? {} : { env: opts.env }),
-      ...(opts.batch === undefined ? {} : { batch: opts.batch }),
+      ...(batch === undefined ? {} : { batch }),
       ...(opts.irreversible === true ? { irreversible: true } : {}),
     };
     this.ids.add(id);

@@ -38,6 +38,7 @@ export function computeBatches(kit: Kit, opts: ComputeBatchOptions): void {
 
   batches.forEach((batch, i) => {
     const k = i + 1;
+    b.batch = k;
     const last = k === batches.length;
     const waitFor = last && opts.beforeLastBatch !== undefined ? opts.beforeLastBatch() : [];
     const instances = batch.reduce((sum, h) => sum + instancesOf(h), 0);
@@ -93,4 +94,5 @@ export function computeBatches(kit: Kit, opts: ComputeBatchOptions): void {
       if (gate !== undefined) b.setBarrier(gate);
     }
   });
+  b.batch = undefined;
 }

@@ -91,19 +91,37 @@ export class Kit {
     );
   }
 
+  /**
+   * What later steps wait for instead of a long list: one cloud-wide wait for the services to report up.
+   * Keeps the DAG linear in size when thousands of computes follow thousands of others.
+   */
+  join(
+    name: string,
+    ids: readonly string[],
+    services: readonly ServiceName[],
+    opts: StepOptions = {},
+  ): string[] {
+    if (ids.length <= 4) return [...ids];
+    const env = opts.env === undefined ? {} : { env: opts.env };
+    const unique = [...new Set(services)];
+    return [
+      this.b.onCloud(`wait-${name}`, { kind: 'wait-services', services: unique }, { after: ids, ...env }),
+    ];
+  }
+
   /** Switches the host's package repository once, right before its first package change. */
   ensureRepository(host: string, opts: StepOptions = {}): void {
     if (this.repoSwitched.has(host)) return;
     this.repoSwitched.add(host);
+    // A repository entry says how to switch a host *to* its release (the same data serves rollback).
     const repo = this.ctx.distro.repositories[this.ctx.to.name];
-    const old = this.ctx.distro.repositories[this.ctx.from.name];
     this.b.onHost(
       host,
       'switch-repository',
       {
         kind: 'switch-repository',
         release: this.ctx.to.name,
-        remove: [...(old?.remove ?? []), ...(repo?.remove ?? [])].filter((v, i, a) => a.indexOf(v) === i),
+        remove: [...(repo?.remove ?? [])],
         add: [...(repo?.add ?? [])],
       },
       opts,

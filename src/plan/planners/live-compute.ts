@@ -7,6 +7,7 @@
 import { InputError } from '../../errors.js';
 import type { Host } from '../../inventory/types.js';
 import type { VerifyCheck } from '../types.js';
+import { instancesOn } from './batches.js';
 import { computeBatches } from './compute-batches.js';
 import { isComputeSide, isNovaController, projectsPresent } from './context.js';
 import { finalPhase } from './final-phase.js';
@@ -81,14 +82,31 @@ export function planLiveCompute(kit: Kit): void {
 
   const controllers = novaControllerHosts(kit);
   const computes = dedicatedComputes(kit);
-  const pins = ctx.pack.pins.map((p) => `${p.service}=${p.level}`).join(', ');
+  const colocated = controllers.filter((h) => h.services.some((s) => isComputeSide(ctx, s)));
+  const computeCount = computes.length + colocated.length;
+  const pins = ctx.pack.pins
+    .filter((p) => p.networking === undefined || p.networking.includes(ctx.inventory.networking))
+    .map((p) => `${p.service}=${p.level}`)
+    .join(', ');
+  if (colocated.length > policy.max_parallel_computes) {
+    throw new InputError(
+      { file: ctx.inventory.file, line: 0, col: 0 },
+      'policy.max_parallel_computes',
+      `live-compute takes the nova-compute of ${colocated.length} controllers (${colocated.map((h) => h.name).join(', ')}) ` +
+        `out together, more than max_parallel_computes (${policy.max_parallel_computes})`,
+      {
+        hint: 'these controllers also run nova-compute and share its packages; raise the limit or move the computes',
+      },
+    );
+  }
 
-  if (computes.length > 0) {
+  const withCompute = [...computes, ...colocated];
+  if (withCompute.length > 0) {
     b.startPhase(
       'prepare-computes',
       `Computes staying on ${ctx.from.name} for now: pin RPC (${pins}), config`,
     );
-    for (const h of computes) {
+    for (const h of withCompute) {
       kit.edit(h, 'nova', 'stay-on-old');
       kit.pin(h);
       kit.restart(
@@ -109,28 +127,63 @@ export function planLiveCompute(kit: Kit): void {
   );
 
   b.startPhase('nova-controllers', `Nova controller services, conductor first, with the RPC pin (${pins})`);
-  const colocated = controllers.filter((h) => h.services.some((s) => isComputeSide(ctx, s)));
+  const colocatedDrain = policy.drain !== 'none' && computes.length > 0 ? policy.drain : undefined;
   if (colocated.length > 0) {
     b.warn({
       id: 'colocated-compute',
       text:
-        `${colocated.map((h) => h.name).join(', ')} run Nova controller and compute services: their nova-compute is ` +
-        'upgraded with the controllers (they share the nova packages) and their instances are not migrated.',
+        `${colocated.map((h) => h.name).join(', ')} run Nova controller and compute services, which share the nova ` +
+        'packages: their nova-compute is stopped and upgraded with the controllers and starts again after ' +
+        (colocatedDrain === undefined
+          ? 'neutron; there is no other compute to move their instances to, so the instances stay (unmanaged meanwhile).'
+          : `neutron; their instances are moved first (${colocatedDrain}).`),
     });
+    const disables = colocated.map((h) =>
+      b.onHost(h.name, 'disable', { kind: 'disable-compute', reason: `stackhop: upgrade to ${ctx.to.name}` }),
+    );
+    if (colocatedDrain !== undefined) {
+      colocated.forEach((h, i) => {
+        const instances = instancesOn(computes.length + i, computeCount, ctx.facts.instances);
+        b.onHost(
+          h.name,
+          'drain',
+          { kind: 'drain-compute', mode: colocatedDrain, instances },
+          { after: disables },
+        );
+      });
+    }
   }
   const novaMembers = membersOf(kit, 'nova', controllers);
-  const nova = upgradeProject(kit, 'nova', novaMembers, { beforeStart: (m) => kit.pin(m.host) });
+  const nova = upgradeProject(kit, 'nova', novaMembers, {
+    beforeStart: (m) => kit.pin(m.host),
+    deferStart: (s) => isComputeSide(ctx, s),
+  });
   b.closePhase('verify', { kind: 'verify', checks: [...nova.checks, { check: 'smoke-boot' }] });
   const gate = kit.gate('after-controllers', 'Nova controllers run the new release with the pin. Continue?');
   if (gate !== undefined) b.setBarrier(gate);
 
   if (projects.includes('neutron')) neutronPhase(kit, computes);
 
+  if (colocated.length > 0) {
+    b.startPhase(
+      'colocated-computes',
+      'Compute services of the controllers, now that conductor and neutron are new',
+    );
+    for (const h of colocated) {
+      startTiers(kit, [{ host: h, services: h.services.filter((s) => isComputeSide(ctx, s)) }], []);
+      b.onHost(h.name, 'enable', { kind: 'enable-compute' });
+    }
+    b.closePhase('verify', {
+      kind: 'verify',
+      checks: [{ check: 'services-up', services: ['nova-compute'] }],
+    });
+  }
+
   if (computes.length > 0) {
     b.startPhase('computes', 'Compute nodes in batches: disable → drain → stop → upgrade → start → enable');
     computeBatches(kit, {
       computes,
-      computeCount: computes.length + colocated.length,
+      computeCount,
       drain: policy.drain === 'none' ? undefined : policy.drain,
       body: (h) => {
         const services = kit.notUpgraded(h);

@@ -36,28 +36,38 @@ export function startTiers(
   /** Appended to step names when one phase starts several projects on a host. */
   suffix = '',
 ): string[][] {
+  // Within the last tier agents go before compute-side services: nova-compute waits for the L2 agent's
+  // vif-plugged events (facts §0.3).
+  const plan = ([0, 1, 2] as const).map((tier) =>
+    members.map((m) => ({
+      host: m.host,
+      services: m.services
+        .filter((s) => startTier(kit, s) === tier)
+        .sort((x, y) => Number(isComputeSide(kit.ctx, x)) - Number(isComputeSide(kit.ctx, y))),
+    })),
+  );
   const tiers: string[][] = [[], [], []];
   let previous: string[] = [];
-  for (const tier of [0, 1, 2] as const) {
-    for (const m of members) {
-      // Within the last tier agents go before compute-side services: nova-compute waits for the L2 agent's
-      // vif-plugged events (facts §0.3).
-      const services = m.services
-        .filter((s) => startTier(kit, s) === tier)
-        .sort((x, y) => Number(isComputeSide(kit.ctx, x)) - Number(isComputeSide(kit.ctx, y)));
+  plan.forEach((tierMembers, tier) => {
+    for (const m of tierMembers) {
       const base =
-        tier === 2 && services.some((s) => isComputeSide(kit.ctx, s)) ? 'start-compute' : TIER_STEP[tier];
+        tier === 2 && m.services.some((s) => isComputeSide(kit.ctx, s)) ? 'start-compute' : TIER_STEP[tier];
       const name = suffix === '' ? base : `${base}-${suffix}`;
       const id = kit.start(
         m.host.name,
-        services,
+        m.services,
         { ...opts, after: [...after, ...previous, ...(opts.after ?? [])] },
         name,
       );
       if (id !== undefined) tiers[tier]?.push(id);
     }
-    if ((tiers[tier]?.length ?? 0) > 0) previous = tiers[tier] ?? [];
-  }
+    const started = tiers[tier] ?? [];
+    const later = plan.slice(tier + 1).some((t) => t.some((m) => m.services.length > 0));
+    if (started.length > 0 && later) {
+      const services = [...new Set(tierMembers.flatMap((m) => m.services))];
+      previous = kit.join(`${suffix === '' ? '' : `${suffix}-`}tier${tier}`, started, services, opts);
+    }
+  });
   return tiers;
 }
 
@@ -68,6 +78,8 @@ export interface ProjectPhaseOptions {
   /** Extra steps on each host between the config edits and the sync (the RPC pin). */
   beforeStart?: (m: Member) => void;
   extraChecks?: readonly VerifyCheck[];
+  /** Services upgraded here but started later by the caller (co-located nova-compute in live-compute). */
+  deferStart?: (service: ServiceName) => boolean;
 }
 
 /** Adds the phase's steps; the caller has started the phase and closes it (or lets this close it). */
@@ -101,8 +113,13 @@ export function upgradeProject(
           ...env,
           ...(opts.freshDatabase === undefined ? {} : { database: opts.freshDatabase, fresh: true }),
         });
-  const tiers = startTiers(kit, members, [syncId], env);
-  const services = [...new Set(members.flatMap((m) => m.services))];
+  const deferred = opts.deferStart;
+  const starting =
+    deferred === undefined
+      ? members
+      : members.map((m) => ({ host: m.host, services: m.services.filter((s) => !deferred(s)) }));
+  const tiers = startTiers(kit, starting, [syncId], env);
+  const services = [...new Set(starting.flatMap((m) => m.services))];
   const head = ctx.pack.dbSync.find((d) => d.project === project)?.toHead;
   return {
     syncId,

@@ -1,0 +1,106 @@
+// The stackhop command line: commands are registered here and lazy-loaded; one top-level catch maps
+// errors to messages and exit codes (0 ok, 1 failed or rejected, 2 bad input). Never a stack trace
+// unless STACKHOP_DEBUG is set.
+
+import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { SCENARIOS } from '../catalog/types.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, StackhopError } from '../errors.js';
+import { PLAN_FORMATS, wantColor } from '../plan/render/index.js';
+import type { CommandResult } from './result.js';
+
+function emit(result: CommandResult): number {
+  if (result.stdout !== '') process.stdout.write(result.stdout);
+  if (result.stderr !== '') process.stderr.write(result.stderr);
+  return result.exitCode;
+}
+
+export function buildProgram(run: (result: Promise<CommandResult>) => Promise<void>) {
+  const program = new Command()
+    .name('stackhop')
+    .description('Plan, rehearse and run OpenStack release upgrades (Havana → Icehouse and later pairs).')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('init')
+    .description('write a commented example inventory to start from')
+    .argument('[file]', 'where to write it ("-" for standard output)', 'stackhop.yaml')
+    .option('--force', 'replace the file if it exists')
+    .action(async (file, opts) => {
+      const { init } = await import('./commands/init.js');
+      await run(init(file, opts));
+    });
+
+  program
+    .command('validate')
+    .description('check an inventory and show what stackhop understood of it')
+    .argument('<file>', 'inventory (YAML)')
+    .option('--json', 'print the expanded inventory as JSON')
+    .action(async (file, opts) => {
+      const { validate } = await import('./commands/validate.js');
+      await run(validate(file, opts));
+    });
+
+  program
+    .command('plan')
+    .description('build the upgrade plan for one scenario, prove its invariants, and print it')
+    .argument('<file>', 'inventory (YAML)')
+    .addOption(
+      new Option('-s, --scenario <scenario>', 'upgrade scenario').choices(SCENARIOS).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(PLAN_FORMATS).default('text' as const),
+    )
+    .option('-o, --output <file>', 'write the plan to this file (atomically) instead of standard output')
+    .action(async (file, opts) => {
+      const { plan } = await import('./commands/plan.js');
+      await run(
+        plan(file, {
+          scenario: opts.scenario,
+          format: opts.format,
+          ...(opts.output === undefined ? {} : { output: opts.output }),
+          color: wantColor(process.stdout, process.env),
+        }),
+      );
+    });
+
+  return program;
+}
+
+function report(err: unknown): number {
+  if (err instanceof StackhopError) {
+    process.stderr.write(`stackhop: error: ${err.message}\n`);
+    if (err.hint !== undefined) process.stderr.write(`  hint: ${err.hint}\n`);
+    if (process.env.STACKHOP_DEBUG !== undefined && err.stack !== undefined)
+      process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof CommanderError) {
+    // Help and version are successes; every other parse problem is bad input.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)
+      return 0;
+    return EXIT_BAD_INPUT;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(
+    `stackhop: internal error: ${message}\n  this is a bug in stackhop; please report it\n`,
+  );
+  if (process.env.STACKHOP_DEBUG !== undefined && err instanceof Error)
+    process.stderr.write(`${err.stack}\n`);
+  return EXIT_FAILED;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram(async (result) => {
+    code = emit(await result);
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    code = report(err);
+  }
+  return code;
+}
