@@ -43,8 +43,16 @@ export function releaseOf(catalog: Catalog, name: string): ReleaseDef {
   return release;
 }
 
+// Planners and the checker look services up millions of times on large clouds.
+const serviceIndex = new WeakMap<ReleaseDef, ReadonlyMap<ServiceName, ServiceDef>>();
+
 export function serviceDef(release: ReleaseDef, name: ServiceName): ServiceDef {
-  const def = release.services.find((s) => s.name === name);
+  let index = serviceIndex.get(release);
+  if (index === undefined) {
+    index = new Map(release.services.map((s) => [s.name, s]));
+    serviceIndex.set(release, index);
+  }
+  const def = index.get(name);
   if (def === undefined) {
     throw new InternalError(`unknown service "${name}" in release ${release.name}`);
   }

@@ -13,7 +13,12 @@ interface Interval {
 function downWindows(steps: readonly Step[], start: Float64Array): Map<string, Map<string, Interval[]>> {
   const byOutage = new Map<string, Map<string, Interval[]>>();
   const open = new Map<string, number>();
-  const order = steps.map((_, i) => i).sort((a, b) => start[a]! - start[b]! || a - b);
+  const order: number[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (s.opens.length > 0 || s.closes.length > 0) order.push(i);
+  }
+  order.sort((a, b) => start[a]! - start[b]! || a - b);
   for (const i of order) {
     const s = steps[i]!;
     const begin = start[i]!;

@@ -37,8 +37,22 @@ export interface GraphProblem {
   steps: readonly string[];
 }
 
-export function buildGraph(plan: Pick<Plan, 'steps'>): { graph: PlanGraph; problems: GraphProblem[] } {
-  const steps = plan.steps;
+// Plans are immutable data, and the estimate, the checker and the renderers all need the same graph:
+// build it once per steps array.
+const built = new WeakMap<readonly Step[], { graph: PlanGraph; problems: readonly GraphProblem[] }>();
+
+export function buildGraph(plan: Pick<Plan, 'steps'>): {
+  graph: PlanGraph;
+  problems: readonly GraphProblem[];
+} {
+  const cached = built.get(plan.steps);
+  if (cached !== undefined) return cached;
+  const result = buildGraphOnce(plan.steps);
+  built.set(plan.steps, result);
+  return result;
+}
+
+function buildGraphOnce(steps: readonly Step[]): { graph: PlanGraph; problems: GraphProblem[] } {
   const n = steps.length;
   const problems: GraphProblem[] = [];
   const index = new Map<string, number>();

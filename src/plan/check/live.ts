@@ -226,19 +226,15 @@ export function checkNeutronBetween(m: Model, r: Reporter, cap: number): void {
 export function checkUnpinAfterComputes(m: Model, r: Reporter, cap: number): void {
   const id = 'live.unpin-after-computes';
   const clears = m.stepsOf('clear-rpc-pin');
+  const clearsOn = m.perHost('clear-rpc-pin');
   for (const s of m.stepsOf('set-rpc-pin')) {
     if (r.full(id)) break;
     const step = m.plan.steps[s]!;
     const a = step.action;
     if (a.kind !== 'set-rpc-pin') continue;
-    const cleared = clears.some((c) => {
-      const cs = m.plan.steps[c]!;
-      return (
-        cs.host === step.host &&
-        cs.action.kind === 'clear-rpc-pin' &&
-        cs.action.service === a.service &&
-        reaches(m.g, s, c)
-      );
+    const cleared = (clearsOn.get(step.host) ?? []).some((c) => {
+      const ca = m.plan.steps[c]!.action;
+      return ca.kind === 'clear-rpc-pin' && ca.service === a.service && reaches(m.g, s, c);
     });
     if (!cleared)
       r.add(id, `the pin ${a.service}=${a.level} set by ${step.id} is never cleared on ${step.host}`, [

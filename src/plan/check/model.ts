@@ -113,11 +113,16 @@ export function buildModel(plan: Plan, ctx: CheckContext, g: PlanGraph): Model {
   }
 
   const pairs: Pair[] = [];
-  const pairIndex = new Map<string, Pair>();
+  // host → service → pair: no per-lookup string building on plans with 100k+ steps.
+  const pairIndex = new Map<string, Map<string, Pair>>();
   const pairsOn = new Map<string, Pair[]>();
   const addPair = (host: string, service: string, installed: boolean, step: string | undefined): Pair => {
-    const key = `${host}\u0000${service}`;
-    let p = pairIndex.get(key);
+    let onHost = pairIndex.get(host);
+    if (onHost === undefined) {
+      onHost = new Map();
+      pairIndex.set(host, onHost);
+    }
+    let p = onHost.get(service);
     if (p === undefined) {
       p = {
         host,
@@ -133,7 +138,7 @@ export function buildModel(plan: Plan, ctx: CheckContext, g: PlanGraph): Model {
         newStartEnvs: [],
         releaseUpgrades: [],
       };
-      pairIndex.set(key, p);
+      onHost.set(service, p);
       pairs.push(p);
       let list = pairsOn.get(host);
       if (list === undefined) {
@@ -164,7 +169,7 @@ export function buildModel(plan: Plan, ctx: CheckContext, g: PlanGraph): Model {
     list.push(i);
     if (!hosts.has(s.host)) continue;
     for (const [service, effect] of effectsOf(s, pairsOn.get(s.host) ?? [])) {
-      const p = pairIndex.get(`${s.host}\u0000${service}`)!;
+      const p = pairIndex.get(s.host)!.get(service)!;
       // A step naming a service twice acts on it once.
       if (p.chain[p.chain.length - 1] === i) continue;
       p.chain.push(i);

@@ -12,7 +12,7 @@ export function planAllAtOnce(kit: Kit): void {
 
   b.startPhase('stop', 'Stop every OpenStack service on every host');
   for (const h of ctx.hosts) kit.stop(h.name, h.services);
-  b.closePhase('verify', { kind: 'verify', checks: [{ check: 'services-up', services: [] }] });
+  b.closePhase('verify', { kind: 'verify', checks: [{ check: 'services-down' }] });
 
   b.startPhase('packages', 'Switch repositories, upgrade every package, apply the configuration changes');
   for (const h of ctx.hosts) {

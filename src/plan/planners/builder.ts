@@ -6,6 +6,8 @@ import { InternalError } from '../../errors.js';
 import type { Action, Environment, Phase, PlanWarning, Step } from '../types.js';
 import { CLOUD } from '../types.js';
 
+const NONE: readonly string[] = Object.freeze([]);
+
 export interface StepOptions {
   /** Extra dependencies besides the host's previous step and the current barrier. */
   after?: readonly (string | undefined)[];
@@ -52,20 +54,14 @@ export class PlanBuilder {
   /** A step on a machine, after that machine's previous step and the current barrier. */
   onHost(host: string, name: string, action: Action, opts: StepOptions = {}): string {
     const previous = this.lastOnHost.get(host);
-    const id = this.push(
-      host,
-      name,
-      action,
-      [previous, ...this.barrierOf(opts), ...(opts.after ?? [])],
-      opts,
-    );
+    const id = this.push(host, name, action, previous, this.barrierOf(opts), opts);
     this.lastOnHost.set(host, id);
     return id;
   }
 
   /** A step acting through the cloud's APIs: ordered only by what it names and the barrier. */
   onCloud(name: string, action: Action, opts: StepOptions = {}): string {
-    return this.push(CLOUD, name, action, [...this.barrierOf(opts), ...(opts.after ?? [])], opts);
+    return this.push(CLOUD, name, action, this.barrierOf(opts), undefined, opts);
   }
 
   /** The last step added on a host, if any. */
@@ -93,35 +89,50 @@ export class PlanBuilder {
     if (!this.warnings.some((w) => w.id === warning.id)) this.warnings.push(warning);
   }
 
-  private barrierOf(opts: StepOptions): (string | undefined)[] {
-    return opts.noBarrier === true ? [] : [this.barrierId];
+  private barrierOf(opts: StepOptions): string | undefined {
+    return opts.noBarrier === true ? undefined : this.barrierId;
   }
 
   private push(
     host: string,
     name: string,
     action: Action,
-    after: readonly (string | undefined)[],
+    first: string | undefined,
+    second: string | undefined,
     opts: StepOptions,
   ): string {
     const id = `${this.phase}/${host}/${name}`;
     if (this.ids.has(id)) throw new InternalError(`planner produced the step id ${id} twice`);
-    const deps = new Set<string>();
-    for (const a of after) if (a !== undefined && a !== id) deps.add(a);
-    const batch = opts.batch ?? this.batch;
+    // Hot path (a 10,000-compute plan has 160k steps): no closures, intermediate arrays or spreads; a
+    // linear duplicate check for the usual handful of dependencies, a set for the long lists of joins.
+    const extra = opts.after ?? NONE;
+    const deps: string[] = [];
+    if (first !== undefined && first !== id) deps.push(first);
+    if (second !== undefined && second !== id && second !== first) deps.push(second);
+    if (extra.length > 16) {
+      const seen = new Set(deps);
+      for (const dep of extra) {
+        if (dep === undefined || dep === id || seen.has(dep)) continue;
+        seen.add(dep);
+        deps.push(dep);
+      }
+    } else {
+      for (const dep of extra) if (dep !== undefined && dep !== id && !deps.includes(dep)) deps.push(dep);
+    }
     const step: Step = {
       id,
       phase: this.phase,
       host,
       action,
-      after: [...deps],
+      after: deps,
       estimate_s: this.estimate(action),
-      opens: opts.opens ?? [],
-      closes: opts.closes ?? [],
-      ...(opts.env === undefined ? {} : { env: opts.env }),
-      ...(batch === undefined ? {} : { batch }),
-      ...(opts.irreversible === true ? { irreversible: true } : {}),
+      opens: opts.opens ?? NONE,
+      closes: opts.closes ?? NONE,
     };
+    if (opts.env !== undefined) step.env = opts.env;
+    const batch = opts.batch ?? this.batch;
+    if (batch !== undefined) step.batch = batch;
+    if (opts.irreversible === true) step.irreversible = true;
     this.ids.add(id);
     this.steps.push(step);
     this.phaseSteps.push(id);

@@ -84,8 +84,21 @@ export function isComputeSide(ctx: PlanContext, service: ServiceName): boolean {
 }
 
 /** Distro packages that carry these services' code, deduplicated in a stable order. */
-export function packagesOf(ctx: PlanContext, services: readonly ServiceName[]): string[] {
-  return catalogPackagesOf(ctx.to, services, ctx.family);
+const packageCache = new WeakMap<PlanContext, Map<string, readonly string[]>>();
+
+export function packagesOf(ctx: PlanContext, services: readonly ServiceName[]): readonly string[] {
+  let cache = packageCache.get(ctx);
+  if (cache === undefined) {
+    cache = new Map();
+    packageCache.set(ctx, cache);
+  }
+  const key = services.join(',');
+  let packages = cache.get(key);
+  if (packages === undefined) {
+    packages = catalogPackagesOf(ctx.to, services, ctx.family);
+    cache.set(key, packages);
+  }
+  return packages;
 }
 
 /** Projects present in the cloud, in the pack's order, then any the order does not name. */

@@ -34,9 +34,8 @@ function apiBackends(ctx: PlanContext): Map<string, number> {
 export function planUpgrade(inventory: Inventory, catalog: Catalog, scenario: ScenarioId): Plan {
   const ctx = createContext(inventory, catalog, scenario);
   const knownRows = inventory.facts.db_rows;
-  const b = new PlanBuilder((action) =>
-    estimateAction(action, { catalog, pack: ctx.pack, facts: ctx.facts, knownRows }),
-  );
+  const estimateEnv = { catalog, pack: ctx.pack, facts: ctx.facts, knownRows };
+  const b = new PlanBuilder((action) => estimateAction(action, estimateEnv));
   const kit = new Kit(ctx, b);
   PLANNERS[scenario](kit);
 

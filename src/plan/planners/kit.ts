@@ -15,6 +15,10 @@ export class Kit {
   private readonly repoSwitched = new Set<string>();
   private readonly upgraded = new Set<string>();
   private readonly editsDone = new Set<string>();
+  private readonly editCache = new Map<
+    string,
+    { edits: readonly ConfigEdit[]; install: readonly string[] }
+  >();
   private readonly pinned = new Map<string, Set<string>>();
   private readonly backupConfig = new Map<string, string>();
   private backupDatabase: string | undefined;
@@ -156,20 +160,42 @@ export class Kit {
   }
 
   /** The catalog's edits of one project that apply on this host at this point, not yet applied. */
-  editsFor(host: Host, project: ProjectName, when: EditWhen): { edits: ConfigEdit[]; install: string[] } {
+  editsFor(
+    host: Host,
+    project: ProjectName,
+    when: EditWhen,
+  ): { edits: readonly ConfigEdit[]; install: readonly string[] } {
+    // Hosts of one class get the same edits: compute them once per service set and share the result.
+    const key = `${project}|${when}|${host.services.join(',')}`;
+    let applicable = this.editCache.get(key);
+    if (applicable === undefined) {
+      applicable = this.applicableEdits(host.services, project, when);
+      this.editCache.set(key, applicable);
+    }
+    const fresh = applicable.edits.filter((e) => !this.editsDone.has(`${host.name}\0${e.id}`));
+    for (const e of fresh) this.editsDone.add(`${host.name}\0${e.id}`);
+    return fresh.length === applicable.edits.length
+      ? applicable
+      : { edits: fresh, install: applicable.install };
+  }
+
+  private applicableEdits(
+    services: readonly ServiceName[],
+    project: ProjectName,
+    when: EditWhen,
+  ): { edits: readonly ConfigEdit[]; install: readonly string[] } {
     const { ctx } = this;
     const edits: ConfigEdit[] = [];
     const install = new Set<string>();
     for (const def of ctx.pack.configEdits) {
       const scope = def.scope;
       if (def.project !== project || (scope.when ?? 'upgrade') !== when) continue;
-      if (!scope.services.some((s) => host.services.includes(s))) continue;
+      if (!scope.services.some((s) => services.includes(s))) continue;
       if (scope.networking !== undefined && !scope.networking.includes(ctx.inventory.networking)) continue;
       if (scope.families !== undefined && !scope.families.includes(ctx.family)) continue;
       if (scope.scenarios !== undefined && !scope.scenarios.includes(ctx.scenario)) continue;
       const file = forFamily(def.file, ctx.family);
-      if (file === undefined || this.editsDone.has(`${host.name}\0${def.id}`)) continue;
-      this.editsDone.add(`${host.name}\0${def.id}`);
+      if (file === undefined) continue;
       edits.push({ id: def.id, file, format: def.format, ops: def.ops });
       for (const p of forFamily(def.installs ?? {}, ctx.family) ?? []) install.add(p);
     }

@@ -41,6 +41,8 @@ export function checkSummary(c: VerifyCheck): string {
     case 'no-error-instances':
     case 'host-empty':
       return c.check;
+    case 'services-down':
+      return 'services-down';
     case 'services-up':
       return `services-up${c.services === undefined ? '' : ` (${list(c.services, 4)})`}${envTag(c.env)}`;
     case 'min-version':
