@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { livePlan } from '../../../test/support/check-fixtures.js';
 import { verify } from '../../../test/support/plan-builder.js';
 import { check, fired, ofInvariant } from '../../../test/support/violations.js';
-import { compareVersions } from './live.js';
+import { compareVersions } from '../../catalog/versions.js';
 
 describe('live.min-version-preflight', () => {
   it('reports a missing pre-flight', () => {

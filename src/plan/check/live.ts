@@ -3,6 +3,7 @@
 // old and new talk, neutron between the Nova controllers and the computes, and the unpin last.
 
 import type { Networking, RpcPinDef } from '../../catalog/types.js';
+import { compareVersions } from '../../catalog/versions.js';
 import { allBefore, reaches } from '../graph.js';
 import type { ActionKind } from '../types.js';
 import { firstNewStarts } from './compute.js';
@@ -22,16 +23,6 @@ export function applicablePins(m: Model): RpcPinDef[] {
 }
 
 /** Dotted numeric version comparison (2013.2.2 < 2013.2.10). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /**
  * The first start of each compute-side service on the new release: the moment a new compute *runs*.
  * Its packages may change earlier — on a controller that is also a compute they are the same packages

@@ -4,6 +4,7 @@
 // notifications; then computes batch by batch (disable → drain → stop → upgrade → start → enable);
 // finally unpin and restart every Nova service.
 
+import { compareVersions } from '../../catalog/versions.js';
 import { InputError } from '../../errors.js';
 import type { Host } from '../../inventory/types.js';
 import type { VerifyCheck } from '../types.js';
@@ -57,16 +58,6 @@ export function checkMinimumVersions(kit: Kit): void {
   }
 }
 
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 export function planLiveCompute(kit: Kit): void {
   const { b, ctx } = kit;
   checkMinimumVersions(kit);
@@ -77,6 +68,17 @@ export function planLiveCompute(kit: Kit): void {
     version: m.version,
   }));
   if (policy.drain !== 'none') checks.push({ check: 'no-error-instances' });
+  for (const min of ctx.pack.liveMinimum) {
+    const known = ctx.inventory.facts.versions[min.service];
+    b.warn({
+      id: `minimum-${min.service}`,
+      text:
+        `Every ${min.service} must run ${ctx.from.name} ${min.version} or later before this upgrade starts ` +
+        `(${known === undefined ? 'version not given in facts.versions; ' : `facts.versions says ${known}; `}` +
+        `the pre-flight check refuses older ones): ${min.reason}`,
+      steps: ['preflight/@cloud/verify'],
+    });
+  }
   kit.preflight(checks);
   kit.backups();
 
