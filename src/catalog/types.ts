@@ -107,6 +107,7 @@ export type ConfigLookup =
   | 'nova-api-url'
   | 'keystone-admin-url'
   | 'parallel-nova-db-url'
+  | 'parallel-nova-api-url'
   | 'parallel-region';
 
 export type ConfigEditOp =
@@ -170,6 +171,13 @@ export interface PreSyncDef {
   networking?: readonly Networking[];
   /** Cannot be undone by restoring packages; only the DB backup brings the old state back. */
   irreversible?: boolean;
+  /**
+   * Safe while the project's services run, with the old release's tools (keystone's token_flush exists
+   * in Havana): done before the stop, so it does not lengthen the outage.
+   */
+  online?: boolean;
+  /** The fix empties its cost table (expired tokens), so the schema migration after it has few rows left. */
+  empties?: string;
   reason: string;
   /** Seconds per row of `costTable` (facts.db_rows) plus a fixed part. */
   cost: { fixed_s: number; table?: string; s_per_row?: number };
@@ -265,6 +273,13 @@ export interface UpgradePack {
   /** Restart these after the final full package upgrade (glance client on computes). */
   finalRestart: readonly ServiceName[];
   warnings: readonly { id: string; text: string; scenarios?: readonly ScenarioId[] }[];
+  /**
+   * parallel-compute: config that keeps the new Nova apart from the old one on the shared broker and
+   * database server (RH5 parallel-nova: its own database and message topics, its own region).
+   */
+  parallelEnvironment: readonly ConfigEditDef[];
+  /** parallel-compute: neutron's Nova notifications re-pointed at the new Nova once it serves. */
+  parallelNeutron: readonly ConfigEditDef[];
   sources: Readonly<Record<string, string>>;
 }
 

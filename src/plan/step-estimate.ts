@@ -81,7 +81,14 @@ export function estimateAction(
       if (def === undefined) return 60;
       // A fresh schema (parallel-compute's new database) has no rows to migrate.
       if (action.from_head === 'empty') return def.fixed_s;
-      const heavy = def.heavy.reduce((sum, h) => sum + env.facts.rows(h.table) * h.s_per_row, 0);
+      // A table a pre-sync fix empties first (keystone's expired tokens) has few rows left to migrate.
+      const emptied = new Set(
+        env.pack.preSync.filter((p) => p.project === action.project).map((p) => p.empties),
+      );
+      const heavy = def.heavy.reduce(
+        (sum, h) => sum + (emptied.has(h.table) ? 0 : env.facts.rows(h.table) * h.s_per_row),
+        0,
+      );
       return Math.round(def.fixed_s + heavy);
     }
     case 'pre-sync': {

@@ -35,7 +35,7 @@ export type VerifyCheck =
   | { check: 'min-version'; service: ServiceName; version: string }
   | { check: 'free-disk'; path: string; bytes: number }
   | { check: 'no-error-instances' }
-  | { check: 'schema-head'; project: ProjectName; head: string }
+  | { check: 'schema-head'; project: ProjectName; head: string; database?: string }
   | { check: 'capacity'; env: Environment; instances: number; ram_mb: number }
   | { check: 'api'; api: string; env?: Environment }
   | { check: 'smoke-boot'; env?: Environment }
@@ -63,13 +63,27 @@ export type Action =
   | { kind: 'clear-rpc-pin'; service: string; level: string }
   | { kind: 'disable-compute'; reason: string }
   | { kind: 'enable-compute' }
-  | { kind: 'drain-compute'; mode: Exclude<DrainMode, 'none'>; instances: number }
+  | {
+      kind: 'drain-compute';
+      mode: Exclude<DrainMode, 'none'>;
+      instances: number;
+      /**
+       * cold-migrate into another region (parallel-compute): snapshot, boot from it in the new region,
+       * move the floating IPs, delete the original — a cross-deployment redeploy, not `nova migrate`.
+       */
+      to_region?: string;
+    }
   | { kind: 'wait-services'; services: readonly ServiceName[] }
   | { kind: 'verify'; checks: readonly VerifyCheck[] }
   | { kind: 'gate'; prompt: string }
-  | { kind: 'register-endpoint'; service: 'compute'; region: string }
+  | { kind: 'register-endpoint'; service: 'compute' | 'volume'; region: string }
   | { kind: 'retarget-compute'; region: string }
-  | { kind: 'decommission'; services: readonly ServiceName[] };
+  | {
+      kind: 'decommission';
+      services: readonly ServiceName[];
+      /** Catalog endpoints removed with them (the old region's compute endpoint). */
+      endpoints?: readonly { service: 'compute'; region: string }[];
+    };
 
 export type ActionKind = Action['kind'];
 export type ActionOf<K extends ActionKind> = Extract<Action, { kind: K }>;

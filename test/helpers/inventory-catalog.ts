@@ -128,6 +128,8 @@ function pack(from: string, to: string): UpgradePack {
     pins: [],
     liveMinimum: [],
     finalRestart: [],
+    parallelEnvironment: [],
+    parallelNeutron: [],
     warnings: [],
     sources: {},
   };

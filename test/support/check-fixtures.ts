@@ -84,6 +84,8 @@ export const PACK: UpgradePack = {
   ],
   liveMinimum: [{ service: 'nova-compute', version: '2013.2.2', reason: 'compute RPC 3.0' }],
   finalRestart: [],
+  parallelEnvironment: [],
+  parallelNeutron: [],
   warnings: [],
   sources: {},
 };

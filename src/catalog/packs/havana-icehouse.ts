@@ -91,6 +91,10 @@ const PRE_SYNC: readonly PreSyncDef[] = [
       '035/036 re-index the token table (KS@2014.1). RPCDOCS reports >1M-row token tables.',
     // Assumption: a bulk DELETE of expired rows at ~2,000 rows/s (no source gives timings, facts §9).
     cost: { fixed_s: 10, table: 'keystone.token', s_per_row: 0.0005 },
+    // token_flush exists in Havana keystone-manage (KS@2013.2 keystone/cli.py): run it with the old code
+    // while keystone still serves, so the outage does not include it.
+    online: true,
+    empties: 'keystone.token',
   },
   {
     project: 'glance',
@@ -555,6 +559,93 @@ const CONFIG_EDITS: readonly ConfigEditDef[] = [
     scope: { services: NOVA_CONTROLLER_SERVICES, when: 'final' },
     reason: 'OPS final clean-up: add "context_is_admin": "role:admin" so nova and glance image lists agree.',
   },
+  {
+    id: 'nova-vif-plugging-relaxed',
+    project: 'nova',
+    file: NOVA_CONF,
+    format: 'ini',
+    ops: [
+      { op: 'set', section: 'DEFAULT', key: 'vif_plugging_is_fatal', value: { literal: 'False' } },
+      { op: 'set', section: 'DEFAULT', key: 'vif_plugging_timeout', value: { literal: '0' } },
+    ],
+    scope: { services: ['nova-compute'], networking: NEUTRON_MODES, scenarios: ['service-by-service'] },
+    reason:
+      'Service-by-service upgrades Nova before Neutron: Icehouse computes would wait 300 s for ' +
+      'network-vif-plugged events a Havana neutron never sends and fail every boot (NOVA@2014.1 ' +
+      'nova/virt/driver.py). Facts §0.3: "turn off events on one side" until neutron is upgraded; the ' +
+      'final phase restores the defaults.',
+  },
+  {
+    id: 'nova-vif-plugging-restored',
+    project: 'nova',
+    file: NOVA_CONF,
+    format: 'ini',
+    ops: [
+      { op: 'unset', section: 'DEFAULT', key: 'vif_plugging_is_fatal' },
+      { op: 'unset', section: 'DEFAULT', key: 'vif_plugging_timeout' },
+    ],
+    scope: {
+      services: ['nova-compute'],
+      networking: NEUTRON_MODES,
+      scenarios: ['service-by-service'],
+      when: 'final',
+    },
+    reason:
+      'Neutron now sends the events: back to the Icehouse defaults, fatal after 300 s (NOVA@2014.1 nova/virt/driver.py).',
+  },
+];
+
+// ---------------------------------------------------------------------------------------------------
+// parallel-compute: the new Nova beside the old one (RH5 upgrade-3 and parallel-nova, facts §5.2)
+
+const NEW_NOVA_SERVICES = [...NOVA_SERVICES];
+
+const PARALLEL_ENVIRONMENT: readonly ConfigEditDef[] = [
+  {
+    id: 'parallel-nova-database',
+    project: 'nova',
+    file: NOVA_CONF,
+    format: 'ini',
+    ops: [{ op: 'set', section: 'database', key: 'connection', value: { lookup: 'parallel-nova-db-url' } }],
+    scope: { services: [...NOVA_CONTROLLER_SERVICES], scenarios: ['parallel-compute'] },
+    reason: 'RH5 parallel-nova: the new Nova has its own database, so the old data needs no migration.',
+  },
+  {
+    id: 'parallel-nova-topics',
+    project: 'nova',
+    file: NOVA_CONF,
+    format: 'ini',
+    // Both deployments share the message broker: without their own topics the new conductor and
+    // scheduler would take the old computes' calls (RH5 parallel-nova: compute_topic, scheduler_topic,
+    // conductor topic). `[conductor] topic` is Icehouse's name (NOVA@2014.1 nova/conductor/api.py).
+    ops: [
+      { op: 'set', section: 'DEFAULT', key: 'compute_topic', value: { literal: 'compute_icehouse' } },
+      { op: 'set', section: 'DEFAULT', key: 'scheduler_topic', value: { literal: 'scheduler_icehouse' } },
+      { op: 'set', section: 'DEFAULT', key: 'cert_topic', value: { literal: 'cert_icehouse' } },
+      { op: 'set', section: 'DEFAULT', key: 'consoleauth_topic', value: { literal: 'consoleauth_icehouse' } },
+      { op: 'set', section: 'DEFAULT', key: 'network_topic', value: { literal: 'network_icehouse' } },
+      { op: 'set', section: 'conductor', key: 'topic', value: { literal: 'conductor_icehouse' } },
+    ],
+    scope: { services: NEW_NOVA_SERVICES, scenarios: ['parallel-compute'] },
+    reason: 'RH5 parallel-nova: separate AMQP topics for the new environment on the shared broker.',
+  },
+];
+
+const PARALLEL_NEUTRON: readonly ConfigEditDef[] = [
+  {
+    id: 'parallel-neutron-notifications',
+    project: 'neutron',
+    file: NEUTRON_CONF,
+    format: 'ini',
+    ops: [
+      { op: 'set', section: 'DEFAULT', key: 'nova_url', value: { lookup: 'parallel-nova-api-url' } },
+      { op: 'set', section: 'DEFAULT', key: 'nova_region_name', value: { lookup: 'parallel-region' } },
+    ],
+    scope: { services: ['neutron-server'], networking: NEUTRON_MODES, scenarios: ['parallel-compute'] },
+    reason:
+      'Icehouse computes of the new region wait for network-vif-plugged events: neutron must notify the ' +
+      'new Nova, not the old Havana one, which lacks os-server-external-events (facts §0.3, §8).',
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -575,7 +666,9 @@ const PINS: readonly RpcPinDef[] = [
   },
   {
     service: 'network',
-    level: 'havana',
+    // The literal version, not the `havana` alias: the alias is verified only in the 2014.1 code
+    // (facts §3.1), and an alias a Havana host does not know would be read as a bogus version cap.
+    level: '1.10',
     aliases: { grizzly: '1.9', havana: '1.10' },
     hosts: NOVA_SERVICES,
     networking: ['nova-network'],
@@ -641,6 +734,8 @@ export const HAVANA_ICEHOUSE: UpgradePack = {
     },
   ],
   finalRestart: ['nova-compute'],
+  parallelEnvironment: PARALLEL_ENVIRONMENT,
+  parallelNeutron: PARALLEL_NEUTRON,
   warnings: [
     {
       id: 'ovs-ml2-irreversible',
@@ -680,14 +775,6 @@ export const HAVANA_ICEHOUSE: UpgradePack = {
       text:
         'Heat: with stack_user_domain unset, Icehouse heat logs a warning and keeps creating legacy ' +
         'non-domain stack users (HE@2014.1). Configure stack_user_domain / stack_domain_admin afterwards.',
-    },
-    {
-      id: 'vif-plugging-wait',
-      text:
-        'Icehouse computes running beside a Havana neutron wait up to vif_plugging_timeout (300 s) for ' +
-        'network-vif-plugged events and, with vif_plugging_is_fatal=True, fail the boot, until neutron is ' +
-        'upgraded (NOVA@2014.1 nova/virt/driver.py; RDOWIKI).',
-      scenarios: ['service-by-service'],
     },
     {
       id: 'ml2-service-plugins',
@@ -733,5 +820,6 @@ export const HAVANA_ICEHOUSE: UpgradePack = {
       'Icehouse Installation Guide (archived), e.g. https://docs.huihoo.com/openstack/archive/icehouse/' +
       'install-guide/install/apt/content/heat-install.html and …/yum/content/heat-install.html',
     RPCDOCS: 'GitHub issue rpcdocs/docs-issues#39 (2015), keystone token-table cleanup before an upgrade',
+    'KS@2013.2': 'openstack/keystone at tag 2013.2 (Havana)',
   },
 };

@@ -1,6 +1,7 @@
 // Scenario 1 (RH5 upgrade-1): every OpenStack service stops everywhere, every host is upgraded, every
 // schema migrates, then services come back in dependency order. No pin: nothing old talks to anything new.
 
+import type { ProjectName } from '../../catalog/types.js';
 import { projectsPresent } from './context.js';
 import type { Kit } from './kit.js';
 import { membersOf, startTiers } from './project-phase.js';
@@ -10,7 +11,18 @@ export function planAllAtOnce(kit: Kit): void {
   kit.preflight([]);
   kit.backups();
 
+  const projects = projectsPresent(ctx);
+  const syncHosts = new Map<ProjectName, string>();
+  for (const project of projects) {
+    const on = ctx.hosts.find((h) =>
+      h.services.some((s) => ctx.svc(s).project === project && ctx.svc(s).dbAccess),
+    );
+    if (on !== undefined) syncHosts.set(project, on.name);
+  }
+
   b.startPhase('stop', 'Stop every OpenStack service on every host');
+  // Fixes that are safe while services run go first, outside the outage (keystone's token_flush).
+  for (const [project, host] of syncHosts) kit.onlinePreSyncs(project, host);
   for (const h of ctx.hosts) kit.stop(h.name, h.services);
   b.closePhase('verify', { kind: 'verify', checks: [{ check: 'services-down' }] });
 
@@ -23,15 +35,9 @@ export function planAllAtOnce(kit: Kit): void {
   }
   b.closePhase('verify', { kind: 'verify', checks: [{ check: 'hosts-reachable' }] });
 
-  const projects = projectsPresent(ctx);
   b.startPhase('databases', 'Migrate every database (all APIs are down meanwhile)');
   const syncs = new Map<string, string | undefined>();
-  for (const project of projects) {
-    const on = ctx.hosts.find((h) =>
-      h.services.some((s) => ctx.svc(s).project === project && ctx.svc(s).dbAccess),
-    );
-    if (on !== undefined) syncs.set(project, kit.sync(project, on.name, []));
-  }
+  for (const [project, host] of syncHosts) syncs.set(project, kit.sync(project, host, []));
   b.closePhase('verify', {
     kind: 'verify',
     checks: ctx.pack.dbSync

@@ -12,6 +12,8 @@ export interface ComputeBatchOptions {
   /** All computes of the cloud, to spread the instance count over. */
   computeCount: number;
   drain: Exclude<DrainMode, 'none'> | undefined;
+  /** Cold-migrate means redeploying into this region (parallel-compute), not `nova migrate`. */
+  drainToRegion?: string;
   /** Environment of disable and drain (the old one in parallel-compute). */
   outEnv?: Environment;
   /** Environment of the re-enable and of the capacity that absorbs the batch's instances. */
@@ -63,7 +65,12 @@ export function computeBatches(kit: Kit, opts: ComputeBatchOptions): void {
         b.onHost(
           h.name,
           'drain',
-          { kind: 'drain-compute', mode: opts.drain, instances: instancesOf(h) },
+          {
+            kind: 'drain-compute',
+            mode: opts.drain,
+            instances: instancesOf(h),
+            ...(opts.drainToRegion === undefined ? {} : { to_region: opts.drainToRegion }),
+          },
           { after: disables, batch: k, ...outEnv },
         );
       }

@@ -2,6 +2,7 @@
 // host drop the RPC pins, upgrade every remaining package, apply the clean-up edits and restart what
 // runs there — controllers one at a time so an HA API never goes fully down, other hosts in parallel.
 
+import type { ProjectName } from '../../catalog/types.js';
 import type { Host } from '../../inventory/types.js';
 import type { VerifyCheck } from '../types.js';
 import { isNovaController } from './context.js';
@@ -11,6 +12,8 @@ export function finalPhase(
   kit: Kit,
   hosts: readonly Host[],
   removed: ReadonlyMap<string, readonly string[]> = new Map(),
+  /** Databases whose head to check when it is not the project's usual one (parallel-compute's new Nova). */
+  databases: Partial<Record<ProjectName, string>> = {},
 ) {
   const { b, ctx } = kit;
   b.startPhase(
@@ -25,7 +28,8 @@ export function finalPhase(
     const isController = services.some((s) => isNovaController(ctx, s) || ctx.svc(s).api === 'identity-api');
     const after = isController ? [previousController] : [];
     kit.unpin(host, { after });
-    kit.upgrade(host.name, services, { full: true, after });
+    // Drained computes had theirs in their batch, when a restarted open-iscsi could disconnect nothing.
+    if (!kit.isFullyUpgraded(host.name)) kit.upgrade(host.name, services, { full: true, after });
     kit.editAll(host, services, 'final', { after });
     const restart = kit.restart(host.name, services, { after });
     if (isController) previousController = restart;
@@ -33,7 +37,12 @@ export function finalPhase(
   const heads: VerifyCheck[] = [];
   for (const d of ctx.pack.dbSync) {
     if (hosts.some((h) => h.services.some((s) => ctx.svc(s).project === d.project)))
-      heads.push({ check: 'schema-head', project: d.project, head: d.toHead });
+      heads.push({
+        check: 'schema-head',
+        project: d.project,
+        head: d.toHead,
+        ...(databases[d.project] === undefined ? {} : { database: databases[d.project] }),
+      });
   }
   b.closePhase('verify', {
     kind: 'verify',

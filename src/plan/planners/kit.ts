@@ -3,7 +3,7 @@
 // applied, pins set), so scenarios compose them without doing anything twice.
 
 import { forFamily } from '../../catalog/index.js';
-import type { ConfigEditDef, ProjectName, ServiceName } from '../../catalog/types.js';
+import type { ConfigEditDef, PreSyncDef, ProjectName, ServiceName } from '../../catalog/types.js';
 import type { Host } from '../../inventory/types.js';
 import type { ConfigEdit, Environment, VerifyCheck } from '../types.js';
 import type { PlanBuilder, StepOptions } from './builder.js';
@@ -14,6 +14,7 @@ export type EditWhen = NonNullable<ConfigEditDef['scope']['when']>;
 export class Kit {
   private readonly repoSwitched = new Set<string>();
   private readonly upgraded = new Set<string>();
+  private readonly fullyUpgraded = new Set<string>();
   private readonly editsDone = new Set<string>();
   private readonly editCache = new Map<
     string,
@@ -140,6 +141,7 @@ export class Kit {
     this.ensureRepository(host, opts);
     const { full, ...stepOpts } = opts;
     for (const s of services) this.upgraded.add(`${host}\0${s}`);
+    if (full === true) this.fullyUpgraded.add(host);
     return this.b.onHost(
       host,
       full === true ? 'full-upgrade' : 'upgrade',
@@ -154,22 +156,28 @@ export class Kit {
     );
   }
 
+  /** Whether the host already had its full distribution upgrade (done while it was drained). */
+  isFullyUpgraded(host: string): boolean {
+    return this.fullyUpgraded.has(host);
+  }
+
   /** The host's services not upgraded yet, in the host's order. */
   notUpgraded(host: Host): ServiceName[] {
     return host.services.filter((s) => !this.upgraded.has(`${host.name}\0${s}`));
   }
 
   /** The catalog's edits of one project that apply on this host at this point, not yet applied. */
-  editsFor(
+  takeEdits(
     host: Host,
     project: ProjectName,
     when: EditWhen,
+    defs: readonly ConfigEditDef[] = this.ctx.pack.configEdits,
   ): { edits: readonly ConfigEdit[]; install: readonly string[] } {
     // Hosts of one class get the same edits: compute them once per service set and share the result.
-    const key = `${project}|${when}|${host.services.join(',')}`;
+    const key = `${defs === this.ctx.pack.configEdits ? 'pack' : defs.map((d) => d.id).join('+')}|${project}|${when}|${host.services.join(',')}`;
     let applicable = this.editCache.get(key);
     if (applicable === undefined) {
-      applicable = this.applicableEdits(host.services, project, when);
+      applicable = this.applicableEdits(host.services, project, when, defs);
       this.editCache.set(key, applicable);
     }
     const fresh = applicable.edits.filter((e) => !this.editsDone.has(`${host.name}\0${e.id}`));
@@ -183,11 +191,12 @@ export class Kit {
     services: readonly ServiceName[],
     project: ProjectName,
     when: EditWhen,
+    defs: readonly ConfigEditDef[],
   ): { edits: readonly ConfigEdit[]; install: readonly string[] } {
     const { ctx } = this;
     const edits: ConfigEdit[] = [];
     const install = new Set<string>();
-    for (const def of ctx.pack.configEdits) {
+    for (const def of defs) {
       const scope = def.scope;
       if (def.project !== project || (scope.when ?? 'upgrade') !== when) continue;
       if (!scope.services.some((s) => services.includes(s))) continue;
@@ -207,12 +216,15 @@ export class Kit {
     project: ProjectName,
     when: EditWhen = 'upgrade',
     opts: StepOptions = {},
+    /** Edits outside the pack's upgrade edits (parallel-compute's environment), under their own step name. */
+    special?: { defs: readonly ConfigEditDef[]; name: string },
   ): string | undefined {
-    const { edits, install } = this.editsFor(host, project, when);
+    const { edits, install } = this.takeEdits(host, project, when, special?.defs);
     if (edits.length === 0) return undefined;
+    const name = special?.name ?? (when === 'upgrade' ? `edit-${project}` : `edit-${project}-${when}`);
     return this.b.onHost(
       host.name,
-      when === 'upgrade' ? `edit-${project}` : `edit-${project}-${when}`,
+      name,
       { kind: 'edit-config', project, edits, ...(install.length > 0 ? { install } : {}) },
       opts,
     );
@@ -277,7 +289,52 @@ export class Kit {
     return true;
   }
 
-  /** Pre-sync fixes then the schema migration of one project, on `host`, after `after`. */
+  /** The pack's pre-sync fixes of a project that apply to this cloud. */
+  private preSyncsOf(project: ProjectName) {
+    const { ctx } = this;
+    return ctx.pack.preSync.filter(
+      (fix) =>
+        fix.project === project &&
+        (fix.networking === undefined || fix.networking.includes(ctx.inventory.networking)),
+    );
+  }
+
+  private preSyncStep(
+    project: ProjectName,
+    host: string,
+    fix: PreSyncDef,
+    after: readonly (string | undefined)[],
+  ) {
+    return this.b.onHost(
+      host,
+      `pre-sync-${project}-${fix.fix}`,
+      {
+        kind: 'pre-sync',
+        project,
+        fix: fix.fix,
+        ...(fix.tables === undefined ? {} : { tables: fix.tables }),
+      },
+      {
+        after: [...after, this.backupDatabase],
+        ...(fix.irreversible === true ? { irreversible: true } : {}),
+      },
+    );
+  }
+
+  /**
+   * Fixes that are safe while the project still serves, with the old release's tools (keystone's
+   * token_flush): run before the stop so they do not lengthen the outage.
+   */
+  onlinePreSyncs(project: ProjectName, host: string): void {
+    for (const fix of this.preSyncsOf(project))
+      if (fix.online === true) this.preSyncStep(project, host, fix, []);
+  }
+
+  /**
+   * The schema migration of one project on `host`, after `after` (its services stopped): a fresh dump of
+   * its database — the one taken at the start may be hours old by now — then the offline pre-sync fixes,
+   * then the sync itself.
+   */
   sync(
     project: ProjectName,
     host: string,
@@ -288,23 +345,19 @@ export class Kit {
     const def = ctx.pack.dbSync.find((d) => d.project === project);
     if (def === undefined) return undefined;
     const env = opts.env === undefined ? {} : { env: opts.env };
+    const database = opts.database ?? ctx.to.databases[project] ?? project;
     const deps = [...after, this.backupDatabase];
     if (opts.fresh !== true) {
-      for (const fix of ctx.pack.preSync) {
-        if (fix.project !== project) continue;
-        if (fix.networking !== undefined && !fix.networking.includes(ctx.inventory.networking)) continue;
-        const id = this.b.onHost(
-          host,
-          `pre-sync-${project}-${fix.fix}`,
-          {
-            kind: 'pre-sync',
-            project,
-            fix: fix.fix,
-            ...(fix.tables === undefined ? {} : { tables: fix.tables }),
-          },
-          { after: deps, ...env, ...(fix.irreversible === true ? { irreversible: true } : {}) },
-        );
-        deps.push(id);
+      deps.push(
+        this.b.onHost(
+          ctx.dbHost,
+          `backup-${project}`,
+          { kind: 'backup-database', databases: [database] },
+          { after },
+        ),
+      );
+      for (const fix of this.preSyncsOf(project)) {
+        if (fix.online !== true) deps.push(this.preSyncStep(project, host, fix, deps));
       }
     }
     return this.b.onHost(
@@ -313,7 +366,7 @@ export class Kit {
       {
         kind: 'db-sync',
         project,
-        database: opts.database ?? ctx.to.databases[project] ?? project,
+        database,
         from_head: opts.fresh === true ? 'empty' : def.fromHead,
         to_head: def.toHead,
       },

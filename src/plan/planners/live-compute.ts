@@ -6,42 +6,14 @@
 
 import { compareVersions } from '../../catalog/versions.js';
 import { InputError } from '../../errors.js';
-import type { Host } from '../../inventory/types.js';
 import type { VerifyCheck } from '../types.js';
 import { instancesOn } from './batches.js';
 import { computeBatches } from './compute-batches.js';
-import { isComputeSide, isNovaController, projectsPresent } from './context.js';
+import { isComputeSide, projectsPresent } from './context.js';
 import { finalPhase } from './final-phase.js';
 import type { Kit } from './kit.js';
-import { membersOf, startTiers, upgradeProject } from './project-phase.js';
-import { projectPhases } from './service-by-service.js';
-
-export function novaControllerHosts(kit: Kit): Host[] {
-  return kit.ctx.hosts.filter((h) => h.services.some((s) => isNovaController(kit.ctx, s)));
-}
-
-/** Hosts whose compute-side services can move separately from the controllers. */
-export function dedicatedComputes(kit: Kit): Host[] {
-  const controllers = new Set(novaControllerHosts(kit).map((h) => h.name));
-  return kit.ctx.hosts.filter(
-    (h) => !controllers.has(h.name) && h.services.some((s) => isComputeSide(kit.ctx, s)),
-  );
-}
-
-/** neutron-server with its Nova notifications, and network nodes; computes' agents go with their batch. */
-export function neutronPhase(kit: Kit, computes: readonly Host[]): void {
-  const { b, ctx } = kit;
-  const computeNames = new Set(computes.map((h) => h.name));
-  const members = membersOf(
-    kit,
-    'neutron',
-    ctx.hosts.filter((h) => !computeNames.has(h.name)),
-  );
-  if (members.length === 0) return;
-  b.startPhase('neutron', 'Networking (neutron): server with Nova notifications, then network nodes');
-  const neutron = upgradeProject(kit, 'neutron', members);
-  b.closePhase('verify', { kind: 'verify', checks: neutron.checks });
-}
+import { colocatedComputes, dedicatedComputes, networkOnlyHosts, novaControllerHosts } from './nova-hosts.js';
+import { membersOf, neutronPhase, projectPhases, startTiers, upgradeProject } from './project-phase.js';
 
 export function checkMinimumVersions(kit: Kit): void {
   const { ctx } = kit;
@@ -84,7 +56,8 @@ export function planLiveCompute(kit: Kit): void {
 
   const controllers = novaControllerHosts(kit);
   const computes = dedicatedComputes(kit);
-  const colocated = controllers.filter((h) => h.services.some((s) => isComputeSide(ctx, s)));
+  const colocated = colocatedComputes(kit);
+  const networkNodes = networkOnlyHosts(kit);
   const computeCount = computes.length + colocated.length;
   const pins = ctx.pack.pins
     .filter((p) => p.networking === undefined || p.networking.includes(ctx.inventory.networking))
@@ -164,6 +137,18 @@ export function planLiveCompute(kit: Kit): void {
   const gate = kit.gate('after-controllers', 'Nova controllers run the new release with the pin. Continue?');
   if (gate !== undefined) b.setBarrier(gate);
 
+  if (networkNodes.length > 0) {
+    // nova-network nodes (single-host mode): no instances to move; the controllers' network pin keeps
+    // them working on the old release until now.
+    b.startPhase('nova-network', 'nova-network nodes: stop → upgrade → start on the new conductor');
+    const members = networkNodes.map((host) => ({
+      host,
+      services: host.services.filter((s) => isComputeSide(ctx, s)),
+    }));
+    const phase = upgradeProject(kit, 'nova', members);
+    b.closePhase('verify', { kind: 'verify', checks: phase.checks });
+  }
+
   if (projects.includes('neutron')) neutronPhase(kit, computes);
 
   if (colocated.length > 0) {
@@ -190,7 +175,9 @@ export function planLiveCompute(kit: Kit): void {
       body: (h) => {
         const services = kit.notUpgraded(h);
         kit.stop(h.name, services);
-        kit.upgrade(h.name, services);
+        // The host is empty now: its full distribution upgrade happens here, not in the final phase
+        // (a dist-upgrade may restart open-iscsi and disconnect volumes, OPS).
+        kit.upgrade(h.name, h.services, { full: true });
         kit.editAll(h, services, 'upgrade');
         startTiers(kit, [{ host: h, services }], []);
       },

@@ -1,30 +1,18 @@
 // Scenario 3 (RH5 upgrade-3 and parallel-nova): every other service as in scenario 2; a new Nova of the
-// target release starts on spare hosts as its own Keystone region with its own database (so no Nova
-// schema migration of the old data); old computes are drained batch by batch (waiting for workloads or
-// redeploying them — live migration cannot cross two Nova deployments), upgraded and moved into the new
-// environment; the old Nova controllers are retired last.
+// target release starts on spare hosts as its own Keystone region, with its own database (so no Nova
+// schema migration of the old data) and its own message topics on the shared broker; neutron then
+// notifies the new Nova; old computes are drained batch by batch (waiting for workloads, or redeploying
+// them into the new region — live migration cannot cross two Nova deployments), upgraded and moved into
+// the new environment; the old Nova controllers and their endpoint are retired last.
 
 import { InputError } from '../../errors.js';
 import type { DrainMode } from '../../inventory/types.js';
-import type { ConfigEdit } from '../types.js';
 import { computeBatches } from './compute-batches.js';
 import { isComputeSide, isNovaController, projectsPresent } from './context.js';
 import { finalPhase } from './final-phase.js';
 import type { Kit } from './kit.js';
-import { dedicatedComputes, neutronPhase, novaControllerHosts } from './live-compute.js';
-import { membersOf, startTiers } from './project-phase.js';
-import { projectPhases } from './service-by-service.js';
-
-/** Config that makes a spare host part of the new environment: its own database and region. */
-const NEW_ENVIRONMENT_EDIT: ConfigEdit = {
-  id: 'parallel-environment',
-  file: '/etc/nova/nova.conf',
-  format: 'ini',
-  ops: [
-    { op: 'set', section: 'database', key: 'connection', value: { lookup: 'parallel-nova-db-url' } },
-    { op: 'set', section: 'DEFAULT', key: 'os_region_name', value: { lookup: 'parallel-region' } },
-  ],
-};
+import { colocatedComputes, dedicatedComputes, networkOnlyHosts, novaControllerHosts } from './nova-hosts.js';
+import { membersOf, neutronPhase, projectPhases, startTiers } from './project-phase.js';
 
 export function parallelDrainMode(kit: Kit): Exclude<DrainMode, 'none' | 'live-migrate'> {
   const drain = kit.ctx.inventory.policy.drain;
@@ -33,8 +21,8 @@ export function parallelDrainMode(kit: Kit): Exclude<DrainMode, 'none' | 'live-m
     id: 'parallel-drain-mode',
     text:
       `policy.drain is ${drain}, but instances cannot live-migrate between two Nova deployments: old computes ` +
-      'are drained by redeploying their instances into the new region (cold-migrate). Set drain: wait to let ' +
-      'workloads end by themselves instead.',
+      'are drained by redeploying their instances into the new region (snapshot, boot there, move floating ' +
+      'IPs, delete the original). Set drain: wait to let workloads end by themselves instead.',
   });
   return 'cold-migrate';
 }
@@ -51,16 +39,14 @@ export function planParallelCompute(kit: Kit): void {
       },
     );
   }
-  const region = `${ctx.inventory.openstack.region ?? 'RegionOne'}-${ctx.to.name}`;
+  const oldRegion = ctx.inventory.openstack.region ?? 'RegionOne';
+  const region = `${oldRegion}-${ctx.to.name}`;
   const newDatabase = `${ctx.to.databases.nova ?? 'nova'}_${ctx.to.name}`;
   kit.preflight([{ check: 'no-error-instances' }]);
   kit.backups();
   const drain = parallelDrainMode(kit);
   const oldControllers = novaControllerHosts(kit);
-  const computes = [
-    ...dedicatedComputes(kit),
-    ...oldControllers.filter((h) => h.services.some((s) => isComputeSide(ctx, s))),
-  ];
+  const computes = [...dedicatedComputes(kit), ...colocatedComputes(kit)];
 
   if (computes.length > 0) {
     b.startPhase('prepare-computes', `Old computes stay on ${ctx.from.name} for a while: config`);
@@ -92,15 +78,12 @@ export function planParallelCompute(kit: Kit): void {
     host: m.host,
     services: m.host.services,
   }));
+  const environment = { defs: ctx.pack.parallelEnvironment, name: 'edit-environment' };
   for (const m of spareMembers) {
     kit.upgrade(m.host.name, m.services, { env: 'new' });
     kit.editAll(m.host, m.services, 'upgrade', { env: 'new' });
-    b.onHost(
-      m.host.name,
-      'edit-environment',
-      { kind: 'edit-config', project: 'nova', edits: [NEW_ENVIRONMENT_EDIT] },
-      { env: 'new' },
-    );
+    kit.editAll(m.host, m.services, 'final', { env: 'new' });
+    kit.edit(m.host, 'nova', 'upgrade', { env: 'new' }, environment);
   }
   const syncOn = spareMembers.find((m) => m.services.some((s) => isNovaController(ctx, s)));
   const syncId =
@@ -108,14 +91,28 @@ export function planParallelCompute(kit: Kit): void {
       ? undefined
       : kit.sync('nova', syncOn.host.name, [], { env: 'new', database: newDatabase, fresh: true });
   const tiers = startTiers(kit, spareMembers, [syncId], { env: 'new' });
-  b.onCloud(
-    'register-endpoint',
-    { kind: 'register-endpoint', service: 'compute', region },
-    {
-      after: tiers.flat(),
-      env: 'new',
-    },
+  // Cinder is shared: the new region gets a volume endpoint too, so the new Nova finds it (RH5).
+  const registered = (['compute', 'volume'] as const).map((service) =>
+    b.onCloud(
+      `register-${service}-endpoint`,
+      { kind: 'register-endpoint', service, region },
+      {
+        after: tiers.flat(),
+        env: 'new',
+      },
+    ),
   );
+  // neutron-server now notifies the new Nova, one server at a time so the network API stays up.
+  let previous: string | undefined;
+  for (const host of ctx.hosts.filter((h) => h.services.includes('neutron-server'))) {
+    const opts = { after: [...registered, previous] };
+    const edited = kit.edit(host, 'neutron', 'upgrade', opts, {
+      defs: ctx.pack.parallelNeutron,
+      name: 'edit-notifications',
+    });
+    if (edited !== undefined)
+      previous = kit.restart(host.name, ['neutron-server'], opts, 'restart-neutron-server');
+  }
   b.closePhase('verify', {
     kind: 'verify',
     checks: [
@@ -124,8 +121,17 @@ export function planParallelCompute(kit: Kit): void {
       { check: 'smoke-boot', env: 'new' },
     ],
   });
+  b.warn({
+    id: 'parallel-environment',
+    text:
+      `The new Nova (region ${region}, database ${newDatabase}) starts empty: create its flavors, keypairs and ` +
+      'quotas before instances are redeployed into it. Spare hosts need their nova.conf from your ' +
+      'configuration management; stackhop sets the database, the message topics and the region only.',
+  });
 
   const retired = new Map<string, string[]>();
+  const retire = (host: string, services: readonly string[]) =>
+    retired.set(host, [...(retired.get(host) ?? []), ...services]);
   if (computes.length > 0) {
     b.startPhase(
       'computes',
@@ -135,6 +141,7 @@ export function planParallelCompute(kit: Kit): void {
       computes,
       computeCount: computes.length,
       drain,
+      ...(drain === 'cold-migrate' ? { drainToRegion: region } : {}),
       outEnv: 'old',
       inEnv: 'new',
       // Before the last old computes go, the old scheduler stops taking new instances, so no user is
@@ -143,18 +150,16 @@ export function planParallelCompute(kit: Kit): void {
         oldControllers
           .filter((h) => h.services.includes('nova-scheduler'))
           .map((h) => {
-            retired.set(h.name, ['nova-scheduler']);
+            retire(h.name, ['nova-scheduler']);
             return b.onHost(
               h.name,
               'retire-scheduler',
               { kind: 'decommission', services: ['nova-scheduler'] },
-              {
-                env: 'old',
-              },
+              { env: 'old' },
             );
           }),
       body: (h) => {
-        const services = kit.notUpgraded(h).filter((s) => isComputeSide(ctx, s) || !isNovaController(ctx, s));
+        const services = kit.notUpgraded(h).filter((s) => !isNovaController(ctx, s));
         kit.stop(h.name, services, { env: 'old' });
         const oldNova = h.services.filter(
           (s) => isNovaController(ctx, s) && !(retired.get(h.name) ?? []).includes(s),
@@ -163,32 +168,31 @@ export function planParallelCompute(kit: Kit): void {
           // A controller that is also a compute: its old Nova controller services go before its packages
           // can move to the new release (they share the nova packages).
           b.onHost(h.name, 'retire-nova', { kind: 'decommission', services: oldNova }, { env: 'old' });
-          retired.set(h.name, [...(retired.get(h.name) ?? []), ...oldNova]);
+          retire(h.name, oldNova);
         }
         kit.upgrade(h.name, services, { env: 'new' });
         kit.editAll(h, services, 'upgrade', { env: 'new' });
+        kit.edit(h, 'nova', 'upgrade', { env: 'new' }, environment);
         b.onHost(h.name, 'retarget', { kind: 'retarget-compute', region }, { env: 'new' });
         startTiers(kit, [{ host: h, services }], [], { env: 'new' });
       },
     });
   }
 
-  b.startPhase('retire-old-nova', `Retire the old ${ctx.from.name} Nova controller services`);
-  for (const h of oldControllers) {
+  b.startPhase('retire-old-nova', `Retire the old ${ctx.from.name} Nova: controller services and endpoint`);
+  for (const h of [...oldControllers, ...networkOnlyHosts(kit)]) {
     const gone = retired.get(h.name) ?? [];
-    const left = h.services.filter((s) => isNovaController(ctx, s) && !gone.includes(s));
+    const left = h.services.filter((s) => ctx.svc(s).project === 'nova' && !gone.includes(s));
     if (left.length === 0) continue;
     b.onHost(h.name, 'retire-nova', { kind: 'decommission', services: left }, { env: 'old' });
-    retired.set(h.name, [...gone, ...left]);
+    retire(h.name, left);
   }
+  b.onCloud(
+    'deregister-endpoint',
+    { kind: 'decommission', services: [], endpoints: [{ service: 'compute', region: oldRegion }] },
+    { env: 'old', after: [...b.stepsOfPhase] },
+  );
   b.closePhase('verify', { kind: 'verify', checks: [{ check: 'services-up', env: 'new' }] });
-  b.warn({
-    id: 'parallel-region',
-    text:
-      `Users reach the upgraded compute service in the new region ${region}; the old region's compute endpoint ` +
-      'stays registered until you remove it. Spare hosts need their nova.conf from your configuration ' +
-      'management: stackhop sets only the new database connection and region.',
-  });
 
-  finalPhase(kit, ctx.hosts, retired);
+  finalPhase(kit, ctx.hosts, retired, { nova: newDatabase });
 }

@@ -8,6 +8,7 @@ import type { Environment, VerifyCheck } from '../types.js';
 import type { StepOptions } from './builder.js';
 import { isComputeSide } from './context.js';
 import type { Kit } from './kit.js';
+import { projectTitle } from './titles.js';
 
 export interface Member {
   host: Host;
@@ -92,6 +93,10 @@ export function upgradeProject(
   const { b, ctx } = kit;
   const env = opts.env === undefined ? {} : { env: opts.env };
   const stops: string[] = [];
+  const syncOn = members.find((m) =>
+    m.services.some((s) => ctx.svc(s).dbAccess && ctx.svc(s).project === project),
+  );
+  if (opts.freshDatabase === undefined && syncOn !== undefined) kit.onlinePreSyncs(project, syncOn.host.name);
   if (opts.freshDatabase === undefined) {
     for (const m of members) {
       const id = kit.stop(m.host.name, m.services, env);
@@ -103,9 +108,6 @@ export function upgradeProject(
     kit.editAll(m.host, m.services, 'upgrade', env);
     opts.beforeStart?.(m);
   }
-  const syncOn = members.find((m) =>
-    m.services.some((s) => ctx.svc(s).dbAccess && ctx.svc(s).project === project),
-  );
   const syncId =
     syncOn === undefined
       ? undefined
@@ -140,4 +142,31 @@ export function membersOf(kit: Kit, project: ProjectName, hosts: readonly Host[]
     if (services.length > 0) out.push({ host, services });
   }
   return out;
+}
+
+/** neutron-server with its Nova notifications, and network nodes; computes' agents go with their batch. */
+export function neutronPhase(kit: Kit, computes: readonly Host[]): void {
+  const { b, ctx } = kit;
+  const computeNames = new Set(computes.map((h) => h.name));
+  const members = membersOf(
+    kit,
+    'neutron',
+    ctx.hosts.filter((h) => !computeNames.has(h.name)),
+  );
+  if (members.length === 0) return;
+  b.startPhase('neutron', 'Networking (neutron): server with Nova notifications, then network nodes');
+  const neutron = upgradeProject(kit, 'neutron', members);
+  b.closePhase('verify', { kind: 'verify', checks: neutron.checks });
+}
+
+/** One phase per project, in the given order (service-by-service, and the non-Nova part of the others). */
+export function projectPhases(kit: Kit, projects: readonly ProjectName[], hostsOf = kit.ctx.hosts): void {
+  const { b } = kit;
+  for (const project of projects) {
+    const members = membersOf(kit, project, hostsOf);
+    if (members.length === 0) continue;
+    b.startPhase(project, projectTitle(project));
+    const { checks } = upgradeProject(kit, project, members);
+    b.closePhase('verify', { kind: 'verify', checks });
+  }
 }

@@ -4,6 +4,7 @@
 // k-th occurrence on each host goes to the k-th group, so a group never holds one host twice.
 
 import type { Phase, Plan, Step } from '../types.js';
+import { CLOUD } from '../types.js';
 import { hostClassLabel } from './hostnames.js';
 import { indexSteps, type StepIndex } from './order.js';
 import { actionShape, actionSummary } from './summary.js';
@@ -249,7 +250,8 @@ export function buildPlanView(plan: Plan): PlanView {
     }
     for (const unit of batches.values()) {
       const hosts = new Set<string>();
-      for (const g of unit.groups) for (const h of g.hosts) hosts.add(h);
+      // The batch heading counts machines: cloud-wide steps (capacity checks, health gates) are not one.
+      for (const g of unit.groups) for (const h of g.hosts) if (h !== CLOUD) hosts.add(h);
       unit.hosts = [...hosts];
     }
     phases.push(view);

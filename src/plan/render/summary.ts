@@ -75,7 +75,10 @@ export function actionSummary(a: Action, instances?: number): string {
       return `switch-repository → ${a.release}${changes.length > 0 ? ` (${list(changes, 4)})` : ''}`;
     }
     case 'upgrade-packages': {
-      const what = a.full === true ? 'full upgrade' : list(a.services, 6);
+      const what =
+        a.full === true
+          ? `full upgrade${a.services.length > 0 ? ` (${list(a.services, 6)})` : ''}`
+          : list(a.services, 6);
       const packages = a.packages.length > 0 ? ` (${list(a.packages, 6)})` : '';
       return `upgrade-packages ${what}${packages} → ${a.release}`;
     }
