@@ -132,3 +132,8 @@ function collect(
   }
   return [...out];
 }
+
+/** Nova's controller services: api, scheduler, conductor, cert, consoleauth, novncproxy. */
+export function isNovaControllerDef(def: ServiceDef | undefined): boolean {
+  return def !== undefined && def.project === 'nova' && def.computeSide !== true;
+}

@@ -10,6 +10,7 @@ import { InputError } from '../errors.js';
 import { inputError, type SourceContext, show } from './context.js';
 import { checkUnique, expandEntry, type HostList } from './hosts.js';
 import { schemaError } from './issues.js';
+import { positionOf } from './positions.js';
 import { checkUpgrade } from './release.js';
 import { type InventoryDoc, InventoryDocSchema } from './schema.js';
 import { findSecretKey, SECRET_HINT } from './secrets.js';
@@ -112,6 +113,27 @@ function checkDatabaseHost(ctx: SourceContext, doc: InventoryDoc, hosts: readonl
 }
 
 /** Parse and check inventory text. `file` is only used in messages. */
+/** Positions of the top-level keys, their direct children, and `facts.versions` entries. */
+function fieldPositions(ctx: SourceContext, data: unknown): Record<string, { line: number; col: number }> {
+  const out: Record<string, { line: number; col: number }> = {};
+  const keysOf = (v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];
+  for (const top of keysOf(data)) {
+    out[top] = positionOf(ctx.doc, ctx.lc, [top], { key: true });
+    const value = (data as Record<string, unknown>)[top];
+    for (const child of keysOf(value)) {
+      out[`${top}.${child}`] = positionOf(ctx.doc, ctx.lc, [top, child], { key: true });
+      if (top === 'facts' && child === 'versions') {
+        for (const svc of keysOf((value as Record<string, unknown>)[child]))
+          out[`facts.versions.${svc}`] = positionOf(ctx.doc, ctx.lc, ['facts', 'versions', svc], {
+            key: true,
+          });
+      }
+    }
+  }
+  return out;
+}
+
 export function parseInventory(text: string, file: string, catalog: Catalog): Inventory {
   const { data, ...ctx } = parseYaml(text, file);
   const parsed = InventoryDocSchema.safeParse(data);
@@ -158,6 +180,7 @@ export function parseInventory(text: string, file: string, catalog: Catalog): In
       versions: facts.versions,
       ...(facts.drain_wait_s === undefined ? {} : { drain_wait_s: facts.drain_wait_s }),
     },
+    positions: fieldPositions(ctx, data),
     policy: {
       max_parallel_computes: policy.max_parallel_computes,
       canary: policy.canary.map((c) => (typeof c === 'number' ? c : (c as `${number}%`))),

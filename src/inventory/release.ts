@@ -2,18 +2,9 @@
 // get their own messages, because each needs a different fix.
 
 import type { Catalog } from '../catalog/types.js';
+import { compareVersions } from '../catalog/versions.js';
 import { inputError, type SourceContext, show } from './context.js';
 import { guessHint } from './suggest.js';
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 function supportedPairs(catalog: Catalog): string {
   return catalog.packs.map((p) => `${p.from} → ${p.to}`).join(', ');

@@ -66,4 +66,9 @@ export interface Inventory {
   spare_hosts: readonly Host[];
   facts: Facts;
   policy: Policy;
+  /**
+   * Where fields are in the file (`spare_hosts`, `policy.max_parallel_computes`, `facts.versions.nova-compute`),
+   * so problems found after loading, by a planner, still point at a line.
+   */
+  positions: Readonly<Record<string, { line: number; col: number }>>;
 }

@@ -37,8 +37,8 @@ export interface GraphProblem {
   steps: readonly string[];
 }
 
-// Plans are immutable data, and the estimate, the checker and the renderers all need the same graph:
-// build it once per steps array.
+// Plans are immutable data (planUpgrade freezes its steps), and the estimate, the checker and the
+// renderers all need the same graph: build it once per steps array.
 const built = new WeakMap<readonly Step[], { graph: PlanGraph; problems: readonly GraphProblem[] }>();
 
 export function buildGraph(plan: Pick<Plan, 'steps'>): {

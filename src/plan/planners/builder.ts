@@ -16,8 +16,6 @@ export interface StepOptions {
   env?: Environment;
   batch?: number;
   irreversible?: boolean;
-  /** Do not wait for the current barrier (steps that belong to the barrier's own phase). */
-  noBarrier?: boolean;
 }
 
 export class PlanBuilder {
@@ -33,10 +31,6 @@ export class PlanBuilder {
   batch: number | undefined;
 
   constructor(private readonly estimate: (action: Action) => number) {}
-
-  get barrier(): string | undefined {
-    return this.barrierId;
-  }
 
   get phase(): string {
     if (this.current === undefined) throw new InternalError('a step was added before any phase was started');
@@ -54,14 +48,14 @@ export class PlanBuilder {
   /** A step on a machine, after that machine's previous step and the current barrier. */
   onHost(host: string, name: string, action: Action, opts: StepOptions = {}): string {
     const previous = this.lastOnHost.get(host);
-    const id = this.push(host, name, action, previous, this.barrierOf(opts), opts);
+    const id = this.push(host, name, action, previous, this.barrierId, opts);
     this.lastOnHost.set(host, id);
     return id;
   }
 
   /** A step acting through the cloud's APIs: ordered only by what it names and the barrier. */
   onCloud(name: string, action: Action, opts: StepOptions = {}): string {
-    return this.push(CLOUD, name, action, this.barrierOf(opts), undefined, opts);
+    return this.push(CLOUD, name, action, this.barrierId, undefined, opts);
   }
 
   /** The last step added on a host, if any. */
@@ -87,10 +81,6 @@ export class PlanBuilder {
 
   warn(warning: PlanWarning): void {
     if (!this.warnings.some((w) => w.id === warning.id)) this.warnings.push(warning);
-  }
-
-  private barrierOf(opts: StepOptions): string | undefined {
-    return opts.noBarrier === true ? undefined : this.barrierId;
   }
 
   private push(
@@ -133,6 +123,9 @@ export class PlanBuilder {
     const batch = opts.batch ?? this.batch;
     if (batch !== undefined) step.batch = batch;
     if (opts.irreversible === true) step.irreversible = true;
+    // Plans are immutable once built: the graph cached for a steps array must never go stale.
+    Object.freeze(deps);
+    Object.freeze(step);
     this.ids.add(id);
     this.steps.push(step);
     this.phaseSteps.push(id);

@@ -1,6 +1,11 @@
 // What every planner needs to know about one cloud and one release pair, resolved once.
 
-import { packagesOf as catalogPackagesOf, familyOf, findPack, serviceDef } from '../../catalog/index.js';
+import {
+  packagesOf as catalogPackagesOf,
+  familyOf,
+  isNovaControllerDef,
+  serviceDef,
+} from '../../catalog/index.js';
 import type {
   Catalog,
   DistroFamily,
@@ -12,9 +17,9 @@ import type {
   ServiceName,
   UpgradePack,
 } from '../../catalog/types.js';
-import { InputError } from '../../errors.js';
 import type { Host, Inventory } from '../../inventory/types.js';
 import { type ResolvedFacts, resolveFacts } from '../step-estimate.js';
+import { resolveUpgrade } from '../upgrade-pair.js';
 import { effectiveSpareHosts } from './spare-hosts.js';
 
 export interface PlanContext {
@@ -38,16 +43,7 @@ export interface PlanContext {
 }
 
 export function createContext(inventory: Inventory, catalog: Catalog, scenario: ScenarioId): PlanContext {
-  const pack = findPack(catalog, inventory.upgrade.from, inventory.upgrade.to);
-  const from = catalog.releases[inventory.upgrade.from];
-  const to = catalog.releases[inventory.upgrade.to];
-  if (pack === undefined || from === undefined || to === undefined) {
-    throw new InputError(
-      { file: inventory.file, line: 0, col: 0 },
-      'upgrade',
-      'no upgrade pack for this pair',
-    );
-  }
+  const { pack, from, to } = resolveUpgrade(inventory, catalog);
   const distro = catalog.distros[inventory.distro];
   const spares = scenario === 'parallel-compute' ? effectiveSpareHosts(inventory, to) : [];
   const computes = inventory.hosts.filter((h) => h.services.includes('nova-compute')).length;
@@ -70,13 +66,8 @@ export function createContext(inventory: Inventory, catalog: Catalog, scenario: 
   };
 }
 
-export function projectServices(ctx: PlanContext, host: Host, project: ProjectName): ServiceName[] {
-  return host.services.filter((s) => ctx.svc(s).project === project);
-}
-
 export function isNovaController(ctx: PlanContext, service: ServiceName): boolean {
-  const def = ctx.svc(service);
-  return def.project === 'nova' && def.computeSide !== true;
+  return isNovaControllerDef(ctx.svc(service));
 }
 
 export function isComputeSide(ctx: PlanContext, service: ServiceName): boolean {
@@ -108,9 +99,4 @@ export function projectsPresent(ctx: PlanContext, hosts: readonly Host[] = ctx.h
   const ordered = ctx.pack.order.map((o) => o.project).filter((p) => present.has(p));
   for (const p of present) if (!ordered.includes(p)) ordered.push(p);
   return ordered;
-}
-
-/** Where a project's DB commands run: the first host running a DB-accessing service of it. */
-export function syncHost(ctx: PlanContext, project: ProjectName, hosts: readonly Host[]): Host | undefined {
-  return hosts.find((h) => h.services.some((s) => ctx.svc(s).project === project && ctx.svc(s).dbAccess));
 }

@@ -61,7 +61,7 @@ export function planUpgrade(inventory: Inventory, catalog: Catalog, scenario: Sc
     networking: inventory.networking,
     policy: inventory.policy,
     phases: b.phases,
-    steps: b.steps,
+    steps: Object.freeze(b.steps),
     warnings: b.warnings,
     estimate: estimatePlan(b.steps, apiBackends(ctx), ctx.facts.instance_ram_mb),
   };

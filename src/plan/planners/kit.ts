@@ -21,7 +21,6 @@ export class Kit {
     { edits: readonly ConfigEdit[]; install: readonly string[] }
   >();
   private readonly pinned = new Map<string, Set<string>>();
-  private readonly backupConfig = new Map<string, string>();
   private backupDatabase: string | undefined;
 
   constructor(
@@ -269,10 +268,6 @@ export class Kit {
     return false;
   }
 
-  isPinned(host: string): boolean {
-    return (this.pinned.get(host)?.size ?? 0) > 0;
-  }
-
   unpin(host: Host, opts: StepOptions = {}): boolean {
     const done = this.pinned.get(host.name);
     if (done === undefined || done.size === 0) return false;
@@ -397,7 +392,7 @@ export class Kit {
         for (const d of dirs) if (!paths.includes(d)) paths.push(d);
       }
       if (paths.length === 0) continue;
-      this.backupConfig.set(h.name, b.onHost(h.name, 'backup-config', { kind: 'backup-config', paths }));
+      b.onHost(h.name, 'backup-config', { kind: 'backup-config', paths });
     }
     b.closePhase('verify', { kind: 'verify', checks: [{ check: 'hosts-reachable' }] });
   }

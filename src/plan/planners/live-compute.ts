@@ -5,7 +5,7 @@
 // finally unpin and restart every Nova service.
 
 import { compareVersions } from '../../catalog/versions.js';
-import { InputError } from '../../errors.js';
+import { inventoryError } from '../../inventory/locate.js';
 import type { VerifyCheck } from '../types.js';
 import { instancesOn } from './batches.js';
 import { computeBatches } from './compute-batches.js';
@@ -20,8 +20,8 @@ export function checkMinimumVersions(kit: Kit): void {
   for (const min of ctx.pack.liveMinimum) {
     const known = ctx.inventory.facts.versions[min.service];
     if (known !== undefined && compareVersions(known, min.version) < 0) {
-      throw new InputError(
-        { file: ctx.inventory.file, line: 0, col: 0 },
+      throw inventoryError(
+        ctx.inventory,
         `facts.versions.${min.service}`,
         `${min.service} ${known} is older than ${min.version}, the minimum for live-compute: ${min.reason}`,
         { hint: `upgrade ${min.service} within ${ctx.from.name} first, or choose another scenario` },
@@ -64,8 +64,8 @@ export function planLiveCompute(kit: Kit): void {
     .map((p) => `${p.service}=${p.level}`)
     .join(', ');
   if (colocated.length > policy.max_parallel_computes) {
-    throw new InputError(
-      { file: ctx.inventory.file, line: 0, col: 0 },
+    throw inventoryError(
+      ctx.inventory,
       'policy.max_parallel_computes',
       `live-compute takes the nova-compute of ${colocated.length} controllers (${colocated.map((h) => h.name).join(', ')}) ` +
         `out together, more than max_parallel_computes (${policy.max_parallel_computes})`,

@@ -5,7 +5,7 @@
 // them into the new region — live migration cannot cross two Nova deployments), upgraded and moved into
 // the new environment; the old Nova controllers and their endpoint are retired last.
 
-import { InputError } from '../../errors.js';
+import { inventoryError } from '../../inventory/locate.js';
 import type { DrainMode } from '../../inventory/types.js';
 import { computeBatches } from './compute-batches.js';
 import { isComputeSide, isNovaController, projectsPresent } from './context.js';
@@ -30,8 +30,8 @@ export function parallelDrainMode(kit: Kit): Exclude<DrainMode, 'none' | 'live-m
 export function planParallelCompute(kit: Kit): void {
   const { b, ctx } = kit;
   if (ctx.spares.length === 0) {
-    throw new InputError(
-      { file: ctx.inventory.file, line: 0, col: 0 },
+    throw inventoryError(
+      ctx.inventory,
       'spare_hosts',
       'parallel-compute needs spare hosts for the new Nova environment, and the inventory lists none',
       {

@@ -2,7 +2,7 @@
 // new Nova (and what a hypervisor needs beside nova-compute): keystone, glance, cinder and neutron-server
 // stay shared with the old environment (RH5 parallel-nova), whatever roles the spare entry lists.
 
-import { serviceDef, servicesForRoles } from '../../catalog/index.js';
+import { isNovaControllerDef, serviceDef, servicesForRoles } from '../../catalog/index.js';
 import type { ReleaseDef, ServiceName } from '../../catalog/types.js';
 import type { Host, Inventory } from '../../inventory/types.js';
 
@@ -15,11 +15,6 @@ function keepOnSpare(release: ReleaseDef, name: ServiceName): boolean {
   );
 }
 
-function isNovaControllerService(release: ReleaseDef, name: ServiceName): boolean {
-  const def = serviceDef(release, name);
-  return def.project === 'nova' && def.computeSide !== true;
-}
-
 export function effectiveSpareHosts(inventory: Inventory, release: ReleaseDef): Host[] {
   const spares = inventory.spare_hosts.map((h) => ({
     ...h,
@@ -27,10 +22,10 @@ export function effectiveSpareHosts(inventory: Inventory, release: ReleaseDef): 
   }));
   const first = spares[0];
   if (first === undefined) return spares;
-  if (!spares.some((h) => h.services.some((s) => isNovaControllerService(release, s)))) {
+  if (!spares.some((h) => h.services.some((s) => isNovaControllerDef(serviceDef(release, s))))) {
     // No spare controller: the first spare host also carries the new Nova's controller services.
     const controllerNova = servicesForRoles(release, ['controller'], inventory.networking).filter((s) =>
-      isNovaControllerService(release, s),
+      isNovaControllerDef(serviceDef(release, s)),
     );
     spares[0] = {
       ...first,
