@@ -64,12 +64,14 @@ export class Kit {
     name = 'start',
   ): string | undefined {
     if (services.length === 0) return undefined;
+    // A spare host's first start ends no outage: nothing ran there before.
+    const spare = this.ctx.spares.some((h) => h.name === host);
     return this.b.onHost(
       host,
       name,
       { kind: 'start-services', services: [...services] },
       {
-        closes: this.outagesOf(host, services),
+        closes: spare ? [] : this.outagesOf(host, services),
         ...opts,
       },
     );

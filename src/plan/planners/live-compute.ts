@@ -13,6 +13,7 @@ import { isComputeSide, projectsPresent } from './context.js';
 import { finalPhase } from './final-phase.js';
 import type { Kit } from './kit.js';
 import { colocatedComputes, dedicatedComputes, networkOnlyHosts, novaControllerHosts } from './nova-hosts.js';
+import { prepareComputes } from './prepare-computes.js';
 import { membersOf, neutronPhase, projectPhases, startTiers, upgradeProject } from './project-phase.js';
 
 export function checkMinimumVersions(kit: Kit): void {
@@ -75,25 +76,10 @@ export function planLiveCompute(kit: Kit): void {
     );
   }
 
-  const withCompute = [...computes, ...colocated];
-  if (withCompute.length > 0) {
-    b.startPhase(
-      'prepare-computes',
-      `Computes staying on ${ctx.from.name} for now: pin RPC (${pins}), config`,
-    );
-    for (const h of withCompute) {
-      kit.edit(h, 'nova', 'stay-on-old');
-      kit.pin(h);
-      kit.restart(
-        h.name,
-        h.services.filter((s) => isComputeSide(ctx, s)),
-      );
-    }
-    b.closePhase('verify', {
-      kind: 'verify',
-      checks: [{ check: 'services-up', services: ['nova-compute'] }],
-    });
-  }
+  prepareComputes(kit, [...computes, ...colocated], {
+    title: `Computes staying on ${ctx.from.name} for now: pin RPC (${pins}), config`,
+    pin: true,
+  });
 
   const projects = projectsPresent(ctx);
   projectPhases(

@@ -8,10 +8,11 @@
 import { inventoryError } from '../../inventory/locate.js';
 import type { DrainMode } from '../../inventory/types.js';
 import { computeBatches } from './compute-batches.js';
-import { isComputeSide, isNovaController, projectsPresent } from './context.js';
+import { isNovaController, projectsPresent } from './context.js';
 import { finalPhase } from './final-phase.js';
 import type { Kit } from './kit.js';
 import { colocatedComputes, dedicatedComputes, networkOnlyHosts, novaControllerHosts } from './nova-hosts.js';
+import { prepareComputes } from './prepare-computes.js';
 import { membersOf, neutronPhase, projectPhases, startTiers } from './project-phase.js';
 
 export function parallelDrainMode(kit: Kit): Exclude<DrainMode, 'none' | 'live-migrate'> {
@@ -48,21 +49,10 @@ export function planParallelCompute(kit: Kit): void {
   const oldControllers = novaControllerHosts(kit);
   const computes = [...dedicatedComputes(kit), ...colocatedComputes(kit)];
 
-  if (computes.length > 0) {
-    b.startPhase('prepare-computes', `Old computes stay on ${ctx.from.name} for a while: config`);
-    for (const h of computes) {
-      if (kit.edit(h, 'nova', 'stay-on-old') !== undefined) {
-        kit.restart(
-          h.name,
-          h.services.filter((s) => isComputeSide(ctx, s)),
-        );
-      }
-    }
-    b.closePhase('verify', {
-      kind: 'verify',
-      checks: [{ check: 'services-up', services: ['nova-compute'] }],
-    });
-  }
+  prepareComputes(kit, computes, {
+    title: `Old computes stay on ${ctx.from.name} for a while: config`,
+    pin: false,
+  });
 
   // Neutron goes before the new Nova: Icehouse nova-compute waits for vif-plugged events that only an
   // Icehouse neutron sends (facts §0.3), and the old Havana computes do not wait for them.

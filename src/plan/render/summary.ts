@@ -109,7 +109,8 @@ export function actionSummary(a: Action, instances?: number): string {
       return 'enable-compute';
     case 'drain-compute': {
       const n = instances ?? a.instances;
-      return `drain-compute ${a.mode} (${n} instance${n === 1 ? '' : 's'})`;
+      const into = a.to_region === undefined ? '' : ` into ${a.to_region}`;
+      return `drain-compute ${a.mode}${into} (${n} instance${n === 1 ? '' : 's'})`;
     }
     case 'verify':
       return `verify ${list(a.checks.map(checkSummary), 6)}`;
