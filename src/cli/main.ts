@@ -17,7 +17,9 @@ function emit(result: CommandResult): number {
 export function buildProgram(run: (result: Promise<CommandResult>) => Promise<void>) {
   const program = new Command()
     .name('stackhop')
-    .description('Plan, rehearse and run OpenStack release upgrades (Havana → Icehouse and later pairs).')
+    .description(
+      'Plan OpenStack release upgrades (Havana → Icehouse first) and prove the plans safe before they run.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
