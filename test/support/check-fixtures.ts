@@ -60,7 +60,19 @@ export const PACK: UpgradePack = {
   order: [],
   neutronAfterNovaControllers: true,
   mixedVersion: ['nova'],
-  preSync: [],
+  preSync: [
+    // Offline: the project's DB-using services must be stopped while it runs.
+    { project: 'neutron', fix: 'utf8-conversion', commands: [], reason: 'test', cost: { fixed_s: 1 } },
+    // Online: safe while keystone runs.
+    {
+      project: 'keystone',
+      fix: 'token-flush',
+      commands: [],
+      online: true,
+      reason: 'test',
+      cost: { fixed_s: 1 },
+    },
+  ],
   dbSync: (['keystone', 'nova', 'neutron'] as const).map((project) => ({
     project,
     commands: [],

@@ -70,11 +70,38 @@ export function checkConfigFirst(m: Model, r: Reporter): void {
       }
       continue;
     }
-    if (!backups.some((b) => reaches(m.g, b, s))) {
+    const before = backups.filter((b) => reaches(m.g, b, s));
+    if (before.length === 0) {
       r.add(id, `${step.id} may change ${step.host} before its configuration is backed up`, [
         step.id,
         ...backups.map((b) => m.id(b)),
       ]);
+      continue;
+    }
+    // Coverage: every file an edit-config step writes (a symlink op's file is the link itself) lies
+    // under a path some preceding backup-config of the host copies.
+    const a = step.action;
+    if (a.kind !== 'edit-config') continue;
+    const paths: string[] = [];
+    for (const b of before) {
+      const ba = steps[b]!.action;
+      if (ba.kind === 'backup-config') paths.push(...ba.paths);
+    }
+    for (const file of new Set(a.edits.map((e) => e.file))) {
+      if (paths.some((p) => underPath(file, p))) continue;
+      r.add(
+        id,
+        `${step.id} edits ${file} on ${step.host}, which no backup-config before it copies (paths: ${paths.join(', ')})`,
+        [step.id, ...before.map((b) => m.id(b))],
+      );
+      if (r.full(id)) return;
     }
   }
+}
+
+/** `file` is `dir` or lies under it, at a `/` boundary (`/etc/nova` covers `/etc/nova/nova.conf`, not `/etc/novaX`). */
+export function underPath(file: string, dir: string): boolean {
+  const d = dir.length > 1 && dir.endsWith('/') ? dir.replace(/\/+$/, '') : dir;
+  if (d === '/') return file.startsWith('/');
+  return file === d || file.startsWith(`${d}/`);
 }

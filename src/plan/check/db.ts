@@ -20,18 +20,37 @@ export function syncsByProjectEnv(m: Model): Map<string, number[]> {
   return out;
 }
 
-export function checkStoppedDuringSync(m: Model, r: Reporter): void {
-  const id = 'db.stopped-during-sync';
+/**
+ * Steps that migrate or rewrite a project's database offline: every db-sync, and every pre-sync whose
+ * catalog entry is not `online` (matched by project and fix; a fix the pack does not know counts as
+ * offline). Online fixes (keystone's token_flush) are safe while the project's services run.
+ */
+export function offlineDbSteps(m: Model): Array<{ step: number; project: string; what: string }> {
+  const out: Array<{ step: number; project: string; what: string }> = [];
   for (const d of m.stepsOf('db-sync')) {
     const a = m.plan.steps[d]!.action;
-    if (a.kind !== 'db-sync') continue;
-    const env = dbEnv(a.project, m.stepEnv[d]!);
+    if (a.kind === 'db-sync') out.push({ step: d, project: a.project, what: 'migrates' });
+  }
+  for (const ps of m.stepsOf('pre-sync')) {
+    const a = m.plan.steps[ps]!.action;
+    if (a.kind !== 'pre-sync') continue;
+    const def = m.ctx.pack.preSync.find((x) => x.project === a.project && x.fix === a.fix);
+    if (def?.online === true) continue;
+    out.push({ step: ps, project: a.project, what: `rewrites (${a.fix})` });
+  }
+  return out;
+}
+
+export function checkStoppedDuringSync(m: Model, r: Reporter): void {
+  const id = 'db.stopped-during-sync';
+  for (const { step: d, project, what: verb } of offlineDbSteps(m)) {
+    const env = dbEnv(project, m.stepEnv[d]!);
     const affected = m.pairs.filter(
       (p) =>
         p.ordered &&
         p.initiallyRunning &&
-        p.def?.project === a.project &&
-        dbEnv(a.project, p.env) === env &&
+        p.def?.project === project &&
+        dbEnv(project, p.env) === env &&
         p.def.dbAccess,
     );
     if (affected.length === 0) continue;
@@ -46,7 +65,7 @@ export function checkStoppedDuringSync(m: Model, r: Reporter): void {
       const what = `${p.service} on ${p.host}`;
       if (runningBefore) {
         const prev = k < 0 ? [] : [m.id(p.chain[k]!)];
-        r.add(id, `${what} uses the ${a.project} database and is not stopped before ${m.id(d)}`, [
+        r.add(id, `${what} uses the ${project} database and is not stopped before ${m.id(d)}`, [
           m.id(d),
           ...prev,
         ]);
@@ -54,13 +73,39 @@ export function checkStoppedDuringSync(m: Model, r: Reporter): void {
       }
       for (let i = k + 1; i < p.chain.length && desc[p.chain[i]!] === 0; i++) {
         if (isStart(p.effects[i]!)) {
-          r.add(id, `${what} may start (${m.id(p.chain[i]!)}) while ${m.id(d)} migrates its database`, [
+          r.add(id, `${what} may start (${m.id(p.chain[i]!)}) while ${m.id(d)} ${verb} its database`, [
             m.id(d),
             m.id(p.chain[i]!),
           ]);
           break;
         }
       }
+    }
+  }
+}
+
+/**
+ * Two db-syncs of one project and database environment never run at once. Sorted by topological
+ * position, the syncs are totally ordered iff each reaches the next (transitivity does the rest); a
+ * consecutive pair that does not is concurrent, since the later one cannot reach the earlier.
+ */
+export function checkSingleSync(m: Model, r: Reporter): void {
+  const id = 'db.single-sync';
+  const pos = m.g.pos;
+  for (const [key, ds] of syncsByProjectEnv(m)) {
+    if (ds.length < 2) continue;
+    const sorted = ds.slice().sort((a, b) => pos[a]! - pos[b]!);
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const a = sorted[i]!;
+      const b = sorted[i + 1]!;
+      if (reaches(m.g, a, b)) continue;
+      if (r.full(id)) return;
+      const [project, env] = key.split('|');
+      r.add(
+        id,
+        `${m.id(a)} and ${m.id(b)} may migrate the ${project} database (env ${env}) at the same time`,
+        [m.id(a), m.id(b)],
+      );
     }
   }
 }

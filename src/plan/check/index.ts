@@ -6,7 +6,12 @@ import type { Plan } from '../types.js';
 import { checkConfigFirst, checkDatabaseFirst } from './backup.js';
 import { checkConductorBeforeComputes, checkReenabled } from './compute.js';
 import { checkGraphProblems, checkHostsAndPhases, checkServiceStepsOrdered } from './dag.js';
-import { checkPresyncBeforeSync, checkStoppedDuringSync, checkSyncBeforeNewCode } from './db.js';
+import {
+  checkPresyncBeforeSync,
+  checkSingleSync,
+  checkStoppedDuringSync,
+  checkSyncBeforeNewCode,
+} from './db.js';
 import {
   checkControllersBeforeComputes,
   checkMinVersionPreflight,
@@ -44,6 +49,7 @@ export function checkPlan(plan: Plan, ctx: CheckContext, opts: CheckOptions = {}
     walkStates(m, r);
 
     checkStoppedDuringSync(m, r);
+    checkSingleSync(m, r);
     checkSyncBeforeNewCode(m, r);
     checkPresyncBeforeSync(m, r);
     checkDatabaseFirst(m, r);

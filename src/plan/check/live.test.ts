@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { livePlan } from '../../../test/support/check-fixtures.js';
-import { verify } from '../../../test/support/plan-builder.js';
+import { drain, verify } from '../../../test/support/plan-builder.js';
 import { check, fired, ofInvariant } from '../../../test/support/violations.js';
 import { compareVersions } from '../../catalog/versions.js';
 
@@ -81,7 +81,37 @@ describe('live.pin-on-migrating-computes', () => {
     expect(vs.map((v) => v.steps)).toEqual([['pin/cmp2/restart', 'compute/cmp1/drain']]);
   });
 
-  it('does not apply without live migration', () => {
+  const coldPlan = () => {
+    const { b, ctx } = livePlan();
+    b.policy = { ...b.policy, drain: 'cold-migrate' };
+    for (const h of ['cmp1', 'cmp2']) b.patch(`compute/${h}/drain`, { action: drain('cold-migrate') });
+    return { b, ctx };
+  };
+
+  it('accepts cold migrations between pinned computes', () => {
+    const { b, ctx } = coldPlan();
+    expect(check(b, ctx).violations).toEqual([]);
+  });
+
+  it('requires the pin for cold migrations too (facts §0.2, §3.4 step 7)', () => {
+    const { b, ctx } = coldPlan();
+    b.remove('pin/cmp2/pin');
+    const res = check(b, ctx);
+    expect(fired(res)).toEqual(['live.pin-on-migrating-computes']);
+    const vs = ofInvariant(res, 'live.pin-on-migrating-computes');
+    expect(vs).toHaveLength(1);
+    expect(vs[0]!.message).toContain('compute cmp2 takes part in migrations');
+  });
+
+  it('reports a pinned compute restart that may come after a cold migration', () => {
+    const { b, ctx } = coldPlan();
+    b.setAfter('compute/cmp1/disable', ['neutron/ctl1/start', 'pin/cmp1/restart']);
+    b.setAfter('compute/cmp2/disable', ['compute/cmp1/enable', 'pin/cmp2/restart']);
+    const vs = ofInvariant(check(b, ctx), 'live.pin-on-migrating-computes');
+    expect(vs.map((v) => v.steps)).toEqual([['pin/cmp2/restart', 'compute/cmp1/drain']]);
+  });
+
+  it('does not apply without migration', () => {
     const { b, ctx } = livePlan();
     b.remove('pin/cmp2/pin');
     for (const h of ['cmp1', 'cmp2'])

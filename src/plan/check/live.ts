@@ -22,7 +22,6 @@ export function applicablePins(m: Model): RpcPinDef[] {
   return m.ctx.pack.pins.filter((p) => p.networking === undefined || p.networking.includes(net));
 }
 
-/** Dotted numeric version comparison (2013.2.2 < 2013.2.10). */
 /**
  * The first start of each compute-side service on the new release: the moment a new compute *runs*.
  * Its packages may change earlier — on a controller that is also a compute they are the same packages
@@ -146,12 +145,13 @@ export function checkPinBeforeControllerStart(m: Model, r: Reporter): void {
 
 export function checkPinOnMigratingComputes(m: Model, r: Reporter, cap: number): void {
   const id = 'live.pin-on-migrating-computes';
-  const drains = m.stepsOf('drain-compute');
-  const live = drains.some((d) => {
+  // Live and cold migrations (and resizes) between Havana and Icehouse computes both need the pin
+  // (facts §0.2, §3.4 step 7); a `wait` drain moves nothing.
+  const drains = m.stepsOf('drain-compute').filter((d) => {
     const a = m.plan.steps[d]!.action;
-    return a.kind === 'drain-compute' && a.mode === 'live-migrate';
+    return a.kind === 'drain-compute' && (a.mode === 'live-migrate' || a.mode === 'cold-migrate');
   });
-  if (!live) return;
+  if (drains.length === 0) return;
   const pins = applicablePins(m).filter(
     (p) => p.service === 'compute' || p.hosts.some((s) => isComputeSide(m.def(s))),
   );
@@ -173,7 +173,7 @@ export function checkPinOnMigratingComputes(m: Model, r: Reporter, cap: number):
       if (sets.length === 0) {
         r.add(
           id,
-          `compute ${p.host} takes part in live migrations but never gets ${pin.service}=${pin.level}`,
+          `compute ${p.host} takes part in migrations but never gets ${pin.service}=${pin.level}`,
           [],
         );
       } else if (restart < 0) {

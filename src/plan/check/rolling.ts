@@ -13,7 +13,11 @@ interface Interval {
   end: number;
 }
 
-/** A compute is out from its disable to the enable after it (else from a nova-compute stop to its next start). */
+/**
+ * A compute is out of service from each disable to the first enable after it, and from each stop of
+ * its nova-compute to the next start, unless that stop window lies inside one of the host's disable
+ * windows in every order (disable ⇝ stop and start ⇝ enable). Restarts are brief and open no window.
+ */
 export function outIntervals(m: Model): Interval[] {
   const disables = stepsByHost(m, 'disable-compute');
   const enables = stepsByHost(m, 'enable-compute');
@@ -22,19 +26,23 @@ export function outIntervals(m: Model): Interval[] {
   const computeHosts: string[] = [];
   for (const [host, pairs] of m.pairsOn) if (pairs.some((p) => isComputeSide(p.def))) computeHosts.push(host);
   for (const host of computeHosts) {
-    const ds = disables.get(host);
-    if (ds !== undefined) {
-      const es = (enables.get(host) ?? []).slice().sort((a, b) => pos[a]! - pos[b]!);
-      for (const d of ds) out.push({ host, start: d, end: es.find((e) => reaches(m.g, d, e)) ?? -1 });
-      continue;
+    const es = (enables.get(host) ?? []).slice().sort((a, b) => pos[a]! - pos[b]!);
+    const windows: Interval[] = [];
+    for (const d of disables.get(host) ?? []) {
+      windows.push({ host, start: d, end: es.find((e) => reaches(m.g, d, e)) ?? -1 });
     }
+    out.push(...windows);
     const p = m.pairsOn.get(host)!.find((x) => x.service === 'nova-compute' && x.ordered);
     if (p === undefined) continue;
     for (let i = 0; i < p.chain.length; i++) {
       if (p.effects[i] !== 'stop') continue;
+      const stop = p.chain[i]!;
       let end = -1;
       for (let k = i + 1; k < p.chain.length && end < 0; k++) if (isStart(p.effects[k]!)) end = p.chain[k]!;
-      out.push({ host, start: p.chain[i]!, end });
+      const inside = windows.some(
+        (w) => reaches(m.g, w.start, stop) && (w.end < 0 || (end >= 0 && reaches(m.g, end, w.end))),
+      );
+      if (!inside) out.push({ host, start: stop, end });
     }
   }
   return out;
@@ -73,21 +81,43 @@ export function checkMaxParallel(m: Model, r: Reporter): void {
   }
 }
 
+/**
+ * Every stop of an old-environment nova-compute happens while its host is disabled, in every order:
+ * some disable d ⇝ stop such that every enable of the host is ordered before d or after the stop (so
+ * none can run between them), and unless `drain: none`, a drain of the host with d ⇝ drain ⇝ stop.
+ */
 export function checkDisableBeforeStop(m: Model, r: Reporter): void {
   const id = 'rolling.disable-before-stop';
   const disables = stepsByHost(m, 'disable-compute');
+  const enables = stepsByHost(m, 'enable-compute');
   const drains = stepsByHost(m, 'drain-compute');
   const needDrain = m.plan.policy.drain !== 'none';
+  const g = m.g;
   for (const p of m.pairs) {
     if (!p.ordered || p.service !== 'nova-compute' || p.env !== 'old') continue;
     if (r.full(id)) return;
     const ds = disables.get(p.host) ?? [];
+    const es = enables.get(p.host) ?? [];
     const dr = drains.get(p.host) ?? [];
     p.chain.forEach((s, i) => {
       if (p.effects[i] !== 'stop') return;
-      if (!ds.some((d) => reaches(m.g, d, s))) {
+      const before = ds.filter((d) => reaches(g, d, s));
+      if (before.length === 0) {
         r.add(id, `${m.id(s)} may stop nova-compute on ${p.host} before the compute is disabled`, [m.id(s)]);
-      } else if (needDrain && !dr.some((d) => reaches(m.g, d, s))) {
+        return;
+      }
+      const held = before.filter((d) => es.every((e) => reaches(g, e, d) || reaches(g, s, e)));
+      if (held.length === 0) {
+        const d = before.reduce((x, y) => (g.pos[y]! > g.pos[x]! ? y : x));
+        const e = es.find((x) => !reaches(g, x, d) && !reaches(g, s, x))!;
+        r.add(
+          id,
+          `${m.id(s)} may stop nova-compute on ${p.host} after ${m.id(e)} enables it again (disabled by ${m.id(d)})`,
+          [m.id(s), m.id(e), m.id(d)],
+        );
+        return;
+      }
+      if (needDrain && !held.some((d) => dr.some((x) => reaches(g, d, x) && reaches(g, x, s)))) {
         r.add(
           id,
           `${m.id(s)} may stop nova-compute on ${p.host} before the compute is drained (drain: ${m.plan.policy.drain})`,
@@ -96,7 +126,7 @@ export function checkDisableBeforeStop(m: Model, r: Reporter): void {
       }
     });
     for (const d of dr) {
-      if (!ds.some((x) => reaches(m.g, x, d))) {
+      if (!ds.some((x) => reaches(g, x, d))) {
         r.add(id, `${m.id(d)} may drain ${p.host} before it is disabled, so new instances can land on it`, [
           m.id(d),
         ]);
