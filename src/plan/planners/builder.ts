@@ -70,6 +70,8 @@ export class PlanBuilder {
 
   /** Ends the phase with a cloud-wide step that waits for every step of the phase. */
   closePhase(name: string, action: Action): string {
+    // Every step of the phase, not only each machine's last: the per-host chains would imply the rest,
+    // but a plan edited by hand (one edge removed) then still keeps every step before the next phase.
     const id = this.onCloud(name, action, { after: [...this.phaseSteps] });
     this.barrierId = id;
     return id;

@@ -100,7 +100,8 @@ export function upgradeProject(
   if (opts.freshDatabase === undefined) {
     for (const m of members) {
       const id = kit.stop(m.host.name, m.services, env);
-      if (id !== undefined) stops.push(id);
+      // The sync waits for the services that use the database; the others (nova-compute, agents) go on.
+      if (id !== undefined && m.services.some((s) => ctx.svc(s).dbAccess)) stops.push(id);
     }
   }
   for (const m of members) {

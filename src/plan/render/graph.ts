@@ -14,9 +14,9 @@ function groupEdges(view: PlanView): Edge[] {
   const seen = new Set<number>();
   const edges: Edge[] = [];
   const n = view.groups.length;
-  view.index.preds.forEach((preds, step) => {
+  for (let step = 0; step < view.groupOf.length; step++) {
     const to = view.groupOf[step]!;
-    for (const p of preds) {
+    for (const p of view.index.predsOf(step)) {
       const from = view.groupOf[p]!;
       if (from === to || from < 0 || to < 0) continue;
       const key = from * n + to;
@@ -24,7 +24,7 @@ function groupEdges(view: PlanView): Edge[] {
       seen.add(key);
       edges.push({ from, to });
     }
-  });
+  }
   return edges.sort((a, b) => a.from - b.from || a.to - b.to);
 }
 

@@ -135,7 +135,7 @@ function sortedSet(set: Set<string>): string[] {
 
 export function buildPlanView(plan: Plan): PlanView {
   const index = indexSteps(plan.steps);
-  const { order, preds } = index;
+  const { order, predsOf } = index;
   const steps = plan.steps;
 
   // Longest path inside the phase and inside the batch, in one pass over the topological order.
@@ -148,7 +148,7 @@ export function buildPlanView(plan: Plan): PlanView {
     const s = steps[i]!;
     let startPhase = 0;
     let startBatch = 0;
-    for (const p of preds[i]!) {
+    for (const p of predsOf(i)) {
       const ps = steps[p]!;
       if (ps.phase !== s.phase) continue;
       startPhase = Math.max(startPhase, finishPhase[p]!);
