@@ -137,3 +137,11 @@ function collect(
 export function isNovaControllerDef(def: ServiceDef | undefined): boolean {
   return def !== undefined && def.project === 'nova' && def.computeSide !== true;
 }
+
+/** Whether a catalog entry limited to some networking modes applies to a cloud's. */
+export function appliesToNetworking(
+  entry: { networking?: readonly Networking[] },
+  networking: Networking,
+): boolean {
+  return entry.networking === undefined || entry.networking.includes(networking);
+}

@@ -5,7 +5,8 @@
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { SCENARIOS } from '../catalog/types.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, StackhopError } from '../errors.js';
-import { PLAN_FORMATS, wantColor } from '../plan/render/index.js';
+import { wantColor } from '../plan/render/color.js';
+import { PLAN_FORMATS } from '../plan/render/formats.js';
 import type { CommandResult } from './result.js';
 
 function emit(result: CommandResult): number {
@@ -28,7 +29,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
   program
     .command('init')
     .description('write a commented example inventory to start from')
-    .argument('[file]', 'where to write it ("-" for standard output)', 'stackhop.yaml')
+    .argument('[file]', 'where to write it: stackhop.yaml unless given, "-" for standard output')
     .option('--force', 'replace the file if it exists')
     .action(async (file, opts) => {
       const { init } = await import('./commands/init.js');

@@ -112,7 +112,6 @@ function checkDatabaseHost(ctx: SourceContext, doc: InventoryDoc, hosts: readonl
   );
 }
 
-/** Parse and check inventory text. `file` is only used in messages. */
 /** Positions of the top-level keys, their direct children, and `facts.versions` entries. */
 function fieldPositions(ctx: SourceContext, data: unknown): Record<string, { line: number; col: number }> {
   const out: Record<string, { line: number; col: number }> = {};
@@ -134,6 +133,7 @@ function fieldPositions(ctx: SourceContext, data: unknown): Record<string, { lin
   return out;
 }
 
+/** Parse and check inventory text. `file` is only used in messages. */
 export function parseInventory(text: string, file: string, catalog: Catalog): Inventory {
   const { data, ...ctx } = parseYaml(text, file);
   const parsed = InventoryDocSchema.safeParse(data);

@@ -39,7 +39,7 @@ export function checkUpgrade(ctx: SourceContext, catalog: Catalog, from: string,
   const toVersion = catalog.releases[to]?.version ?? '';
   if (compareVersions(toVersion, fromVersion) < 0) {
     throw inputError(ctx, ['upgrade', 'to'], `${to} is older than ${from}: downgrades are not supported`, {
-      hint: `to undo an upgrade, use \`stackhop rollback\`; ${hint}`,
+      hint: `undoing an upgrade is a rollback of its run (restore the backups), not a planned downgrade; ${hint}`,
     });
   }
   throw inputError(ctx, ['upgrade', 'to'], `no upgrade pack for ${from} → ${to}`, {

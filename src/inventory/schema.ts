@@ -128,5 +128,3 @@ export const InventoryDocSchema = z.strictObject({
 
 export type InventoryDoc = z.infer<typeof InventoryDocSchema>;
 export type HostEntry = z.infer<typeof HostEntrySchema>;
-
-export const TOP_LEVEL_KEYS: readonly string[] = Object.keys(InventoryDocSchema.shape);

@@ -2,7 +2,7 @@
 // is down (an HA API restarted one controller at a time never goes down; one stopped everywhere does).
 
 import { buildGraph, earliestStart } from './graph.js';
-import type { PlanEstimate, Step } from './types.js';
+import { isComputeControl, type PlanEstimate, type Step } from './types.js';
 
 interface Interval {
   from: number;
@@ -76,7 +76,7 @@ export function estimatePlan(
   const outages: Record<string, number> = {};
   const control = { hosts: 0, host_seconds: 0, longest_s: 0 };
   for (const [outage, windows] of downWindows(steps, start)) {
-    if (outage.startsWith('compute-control:')) {
+    if (isComputeControl(outage)) {
       const seconds = [...windows.values()].flat().reduce((sum, w) => sum + (w.to - w.from), 0);
       control.hosts += 1;
       control.host_seconds += seconds;

@@ -4,6 +4,8 @@
 import type {
   ConfigEditOp,
   ConfigFormat,
+  DistroId,
+  Networking,
   PreSyncFix,
   ProjectName,
   ScenarioId,
@@ -15,6 +17,17 @@ export const PLAN_FORMAT = 'stackhop.plan/v1';
 
 /** The pseudo-host of steps that act through the cloud's APIs rather than on one machine. */
 export const CLOUD = '@cloud';
+
+const COMPUTE_CONTROL = 'compute-control:';
+
+/** The outage of one hypervisor's control plane: its nova-compute is down, its instances unmanaged. */
+export function computeControl(host: string): string {
+  return `${COMPUTE_CONTROL}${host}`;
+}
+
+export function isComputeControl(outage: string): boolean {
+  return outage.startsWith(COMPUTE_CONTROL);
+}
 
 /** Which Nova deployment a step acts on; `new` only exists in parallel-compute. */
 export type Environment = 'old' | 'new';
@@ -134,8 +147,8 @@ export interface Plan {
   scenario: ScenarioId;
   from: string;
   to: string;
-  distro: string;
-  networking: string;
+  distro: DistroId;
+  networking: Networking;
   policy: Policy;
   phases: readonly Phase[];
   steps: readonly Step[];

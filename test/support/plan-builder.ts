@@ -1,7 +1,7 @@
 // Terse construction of hand-built plans for checker and graph tests: add steps by id, then mutate
 // one thing (drop a step, change a dependency) to show that an invariant notices.
 
-import type { ScenarioId } from '../../src/catalog/types.js';
+import type { Networking, ScenarioId } from '../../src/catalog/types.js';
 import type { Policy } from '../../src/inventory/types.js';
 import type { Action, Plan, Step, VerifyCheck } from '../../src/plan/types.js';
 import { PLAN_FORMAT } from '../../src/plan/types.js';
@@ -19,7 +19,7 @@ export type StepExtra = Partial<Pick<Step, 'env' | 'batch' | 'phase' | 'irrevers
 export class PlanBuilder {
   private readonly steps: Step[] = [];
   scenario: ScenarioId;
-  networking = 'neutron-ovs';
+  networking: Networking = 'neutron-ovs';
   policy: Policy = { ...DEFAULT_POLICY };
   from = 'havana';
   to = 'icehouse';

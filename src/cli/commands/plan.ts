@@ -28,7 +28,7 @@ export function formatViolations(result: CheckResult): string {
       lines.push(`      steps: ${v.steps.slice(0, 6).join(', ')}${v.steps.length > 6 ? ', …' : ''}`);
   }
   for (const [invariant, n] of Object.entries(result.suppressed))
-    lines.push(`  … and ${n} more ${invariant}`);
+    lines.push(`  … and at least ${n} more ${invariant}`);
   return `${lines.join('\n')}\n`;
 }
 

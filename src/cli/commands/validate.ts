@@ -8,7 +8,11 @@ import { type CommandResult, ok } from '../result.js';
 
 function hostLines(hosts: readonly Host[]): string[] {
   const groups = new Map<string, Host[]>();
-  for (const h of hosts) groups.set(h.group, [...(groups.get(h.group) ?? []), h]);
+  for (const h of hosts) {
+    const members = groups.get(h.group);
+    if (members === undefined) groups.set(h.group, [h]);
+    else members.push(h);
+  }
   return [...groups.values()].map((members) => {
     const first = members[0] as Host;
     return `  ${hostClassLabel(members.map((h) => h.name)).padEnd(28)} ${first.roles.join(', ')}: ${first.services.join(', ')}`;

@@ -6,17 +6,9 @@ import type { Environment } from '../types.js';
 import { isComputeSide, type Model, type Pair } from './model.js';
 import type { Reporter } from './report.js';
 
-/** Steps of one action kind per host, in step order. */
-export function stepsByHost(
-  m: Model,
-  kind: 'disable-compute' | 'enable-compute' | 'drain-compute',
-): ReadonlyMap<string, readonly number[]> {
-  return m.perHost(kind);
-}
-
 export function checkReenabled(m: Model, r: Reporter): void {
   const id = 'compute.reenabled';
-  const enables = stepsByHost(m, 'enable-compute');
+  const enables = m.perHost('enable-compute');
   for (const d of m.stepsOf('disable-compute')) {
     if (r.full(id)) return;
     const host = m.plan.steps[d]!.host;
@@ -30,8 +22,7 @@ export function checkReenabled(m: Model, r: Reporter): void {
 /** First start of the pair on the target release in env `env`, or -1. */
 export function firstNewStart(p: Pair, env?: Environment): number {
   // The pair's own environment at the start (a retarget moves a compute), not the step's label.
-  for (const [k, s] of p.newStarts.entries())
-    if (env === undefined || (p.newStartEnvs[k] ?? p.env) === env) return s;
+  for (const [k, s] of p.newStarts.entries()) if (env === undefined || p.newStartEnvs[k] === env) return s;
   return -1;
 }
 

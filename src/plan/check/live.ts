@@ -2,7 +2,8 @@
 // controllers (conductor included) on Icehouse before any compute, the compute pin in place wherever
 // old and new talk, neutron between the Nova controllers and the computes, and the unpin last.
 
-import type { Networking, RpcPinDef } from '../../catalog/types.js';
+import { appliesToNetworking } from '../../catalog/index.js';
+import type { RpcPinDef } from '../../catalog/types.js';
 import { compareVersions } from '../../catalog/versions.js';
 import { allBefore, reaches } from '../graph.js';
 import type { ActionKind } from '../types.js';
@@ -18,8 +19,7 @@ const NON_CHANGING: ReadonlySet<ActionKind> = new Set<ActionKind>([
 ]);
 
 export function applicablePins(m: Model): RpcPinDef[] {
-  const net = m.plan.networking as Networking;
-  return m.ctx.pack.pins.filter((p) => p.networking === undefined || p.networking.includes(net));
+  return m.ctx.pack.pins.filter((p) => appliesToNetworking(p, m.plan.networking));
 }
 
 /**

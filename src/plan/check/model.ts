@@ -62,9 +62,7 @@ export interface Model {
   id(step: number): string;
 }
 
-export function isNovaController(def: ServiceDef | undefined): boolean {
-  return def !== undefined && def.project === 'nova' && def.computeSide !== true;
-}
+export { isNovaControllerDef as isNovaController } from '../../catalog/index.js';
 
 export function isComputeSide(def: ServiceDef | undefined): boolean {
   return def?.computeSide === true;

@@ -4,7 +4,6 @@
 
 import { allBefore, reaches } from '../graph.js';
 import type { VerifyCheck } from '../types.js';
-import { stepsByHost } from './compute.js';
 import type { Model } from './model.js';
 import type { Reporter } from './report.js';
 
@@ -128,7 +127,7 @@ export function checkKeepOneEnabled(m: Model, r: Reporter): void {
 
 export function checkRetargetWhenEmpty(m: Model, r: Reporter): void {
   const id = 'parallel.retarget-when-empty';
-  const drains = stepsByHost(m, 'drain-compute');
+  const drains = m.perHost('drain-compute');
   for (const t of m.stepsOf('retarget-compute')) {
     const host = m.plan.steps[t]!.host;
     const before = (drains.get(host) ?? []).filter((d) => reaches(m.g, d, t));

@@ -18,12 +18,15 @@ export class Reporter {
     if (count <= this.cap) this.violations.push({ invariant, message, steps });
   }
 
-  /** Whether further violations of this invariant would only be counted: lets costly checks stop early. */
+  /**
+   * Whether further violations of this invariant would only be counted: lets costly checks stop early.
+   * It turns true one past the cap, so `suppressed` shows that more exist even where a check stopped.
+   */
   full(invariant: string): boolean {
-    return (this.counts.get(invariant) ?? 0) >= this.cap;
+    return (this.counts.get(invariant) ?? 0) > this.cap;
   }
 
-  /** How many violations went unlisted, per invariant. */
+  /** How many violations went unlisted, per invariant: a lower bound where a check stopped early. */
   suppressed(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [id, count] of this.counts) if (count > this.cap) out[id] = count - this.cap;

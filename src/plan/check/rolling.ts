@@ -2,7 +2,6 @@
 // order the engine may pick, and a compute leaves the scheduler (and is emptied) before it stops.
 
 import { reaches } from '../graph.js';
-import { stepsByHost } from './compute.js';
 import { isComputeSide, isStart, type Model } from './model.js';
 import type { Reporter } from './report.js';
 
@@ -19,8 +18,8 @@ interface Interval {
  * windows in every order (disable ⇝ stop and start ⇝ enable). Restarts are brief and open no window.
  */
 export function outIntervals(m: Model): Interval[] {
-  const disables = stepsByHost(m, 'disable-compute');
-  const enables = stepsByHost(m, 'enable-compute');
+  const disables = m.perHost('disable-compute');
+  const enables = m.perHost('enable-compute');
   const pos = m.g.pos;
   const out: Interval[] = [];
   const computeHosts: string[] = [];
@@ -88,9 +87,9 @@ export function checkMaxParallel(m: Model, r: Reporter): void {
  */
 export function checkDisableBeforeStop(m: Model, r: Reporter): void {
   const id = 'rolling.disable-before-stop';
-  const disables = stepsByHost(m, 'disable-compute');
-  const enables = stepsByHost(m, 'enable-compute');
-  const drains = stepsByHost(m, 'drain-compute');
+  const disables = m.perHost('disable-compute');
+  const enables = m.perHost('enable-compute');
+  const drains = m.perHost('drain-compute');
   const needDrain = m.plan.policy.drain !== 'none';
   const g = m.g;
   for (const p of m.pairs) {

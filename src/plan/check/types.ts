@@ -22,7 +22,10 @@ export interface Violation {
 export interface CheckResult {
   ok: boolean;
   violations: readonly Violation[];
-  /** Violations not listed because their invariant already reported its cap, per invariant id. */
+  /**
+   * Violations not listed because their invariant already reported its cap, per invariant id: at least
+   * this many (costly checks stop counting soon after the cap).
+   */
   suppressed: Readonly<Record<string, number>>;
 }
 

@@ -48,19 +48,13 @@ export function planAllAtOnce(kit: Kit): void {
   b.startPhase('start', 'Start services in dependency order: identity first, compute nodes last');
   let previous: string[] = [];
   for (const project of projects) {
-    const tiers = startTiers(
-      kit,
-      membersOf(kit, project, ctx.hosts),
-      [syncs.get(project), ...previous],
-      {},
-      project,
-    );
-    const started = tiers.flat();
+    const members = membersOf(kit, project, ctx.hosts);
+    const started = startTiers(kit, members, [syncs.get(project), ...previous], {}, project).flat();
     if (started.length > 0)
       previous = kit.join(
         project,
         started,
-        membersOf(kit, project, ctx.hosts).flatMap((m) => m.services),
+        members.flatMap((m) => m.services),
       );
   }
   b.closePhase('verify', { kind: 'verify', checks: [{ check: 'services-up' }, { check: 'smoke-boot' }] });

@@ -5,6 +5,7 @@
 import type { DrainMode, Host } from '../../inventory/types.js';
 import type { Environment } from '../types.js';
 import { batchSizes, instancesOn, splitIntoBatches } from './batches.js';
+import type { StepOptions } from './builder.js';
 import type { Kit } from './kit.js';
 
 export interface ComputeBatchOptions {
@@ -52,28 +53,14 @@ export function computeBatches(kit: Kit, opts: ComputeBatchOptions): void {
       },
       { after: waitFor, batch: k },
     );
-    const disables = batch.map((h) =>
-      b.onHost(
-        h.name,
-        'disable',
-        { kind: 'disable-compute', reason: `stackhop: upgrade to ${ctx.to.name}` },
-        { after: [capacity], batch: k, ...outEnv },
-      ),
-    );
+    disableAndDrain(kit, batch, {
+      after: [capacity],
+      drain: opts.drain,
+      instancesOf,
+      ...(opts.drainToRegion === undefined ? {} : { toRegion: opts.drainToRegion }),
+      stepOpts: { batch: k, ...outEnv },
+    });
     for (const h of batch) {
-      if (opts.drain !== undefined) {
-        b.onHost(
-          h.name,
-          'drain',
-          {
-            kind: 'drain-compute',
-            mode: opts.drain,
-            instances: instancesOf(h),
-            ...(opts.drainToRegion === undefined ? {} : { to_region: opts.drainToRegion }),
-          },
-          { after: disables, batch: k, ...outEnv },
-        );
-      }
       opts.body(h, k);
       b.onHost(h.name, 'enable', { kind: 'enable-compute' }, { batch: k, ...inEnv });
     }
@@ -102,4 +89,45 @@ export function computeBatches(kit: Kit, opts: ComputeBatchOptions): void {
     }
   });
   b.batch = undefined;
+}
+
+/**
+ * Disables every host of a group before draining any (StarlingX's rule: nothing may be scheduled onto a
+ * host that is about to go), then drains each one.
+ */
+export function disableAndDrain(
+  kit: Kit,
+  hosts: readonly Host[],
+  opts: {
+    after?: readonly string[];
+    drain: Exclude<DrainMode, 'none'> | undefined;
+    instancesOf: (h: Host) => number;
+    toRegion?: string;
+    stepOpts?: StepOptions;
+  },
+): void {
+  const { b, ctx } = kit;
+  const disables = hosts.map((h) =>
+    b.onHost(
+      h.name,
+      'disable',
+      { kind: 'disable-compute', reason: `stackhop: upgrade to ${ctx.to.name}` },
+      { ...opts.stepOpts, after: opts.after ?? [] },
+    ),
+  );
+  const drain = opts.drain;
+  if (drain === undefined) return;
+  for (const h of hosts) {
+    b.onHost(
+      h.name,
+      'drain',
+      {
+        kind: 'drain-compute',
+        mode: drain,
+        instances: opts.instancesOf(h),
+        ...(opts.toRegion === undefined ? {} : { to_region: opts.toRegion }),
+      },
+      { ...opts.stepOpts, after: disables },
+    );
+  }
 }

@@ -2,10 +2,10 @@
 // outages it opens and closes and remembers what it already did on a host (repository switched, edits
 // applied, pins set), so scenarios compose them without doing anything twice.
 
-import { forFamily } from '../../catalog/index.js';
+import { appliesToNetworking, forFamily } from '../../catalog/index.js';
 import type { ConfigEditDef, PreSyncDef, ProjectName, ServiceName } from '../../catalog/types.js';
 import type { Host } from '../../inventory/types.js';
-import type { ConfigEdit, Environment, VerifyCheck } from '../types.js';
+import { type ConfigEdit, computeControl, type Environment, type VerifyCheck } from '../types.js';
 import type { PlanBuilder, StepOptions } from './builder.js';
 import { type PlanContext, packagesOf } from './context.js';
 
@@ -15,6 +15,7 @@ export class Kit {
   private readonly repoSwitched = new Set<string>();
   private readonly upgraded = new Set<string>();
   private readonly fullyUpgraded = new Set<string>();
+  private readonly spareNames: ReadonlySet<string>;
   private readonly editsDone = new Set<string>();
   private readonly editCache = new Map<
     string,
@@ -26,7 +27,9 @@ export class Kit {
   constructor(
     readonly ctx: PlanContext,
     readonly b: PlanBuilder,
-  ) {}
+  ) {
+    this.spareNames = new Set(ctx.spares.map((h) => h.name));
+  }
 
   /** Outages a host's share of these services belongs to. */
   outagesOf(host: string, services: readonly ServiceName[]): string[] {
@@ -34,7 +37,7 @@ export class Kit {
     for (const s of services) {
       const def = this.ctx.svc(s);
       if (def.api !== undefined && !out.includes(def.api)) out.push(def.api);
-      if (s === 'nova-compute') out.push(`compute-control:${host}`);
+      if (s === 'nova-compute') out.push(computeControl(host));
     }
     return out;
   }
@@ -64,8 +67,8 @@ export class Kit {
     name = 'start',
   ): string | undefined {
     if (services.length === 0) return undefined;
-    // A spare host's first start ends no outage: nothing ran there before.
-    const spare = this.ctx.spares.some((h) => h.name === host);
+    // Starts on a spare host end no outage: that host never served the old cloud.
+    const spare = this.spareNames.has(host);
     return this.b.onHost(
       host,
       name,
@@ -201,7 +204,7 @@ export class Kit {
       const scope = def.scope;
       if (def.project !== project || (scope.when ?? 'upgrade') !== when) continue;
       if (!scope.services.some((s) => services.includes(s))) continue;
-      if (scope.networking !== undefined && !scope.networking.includes(ctx.inventory.networking)) continue;
+      if (!appliesToNetworking(scope, ctx.inventory.networking)) continue;
       if (scope.families !== undefined && !scope.families.includes(ctx.family)) continue;
       if (scope.scenarios !== undefined && !scope.scenarios.includes(ctx.scenario)) continue;
       const file = forFamily(def.file, ctx.family);
@@ -245,7 +248,7 @@ export class Kit {
   pinsFor(host: Host) {
     return this.ctx.pack.pins.filter(
       (p) =>
-        (p.networking === undefined || p.networking.includes(this.ctx.inventory.networking)) &&
+        appliesToNetworking(p, this.ctx.inventory.networking) &&
         p.hosts.some((s) => host.services.includes(s)),
     );
   }
@@ -290,9 +293,7 @@ export class Kit {
   private preSyncsOf(project: ProjectName) {
     const { ctx } = this;
     return ctx.pack.preSync.filter(
-      (fix) =>
-        fix.project === project &&
-        (fix.networking === undefined || fix.networking.includes(ctx.inventory.networking)),
+      (fix) => fix.project === project && appliesToNetworking(fix, ctx.inventory.networking),
     );
   }
 
@@ -400,19 +401,20 @@ export class Kit {
   }
 
   /** Pre-flight: what must hold before anything changes, then the operator's gate if asked for. */
-  preflight(extra: readonly VerifyCheck[]): void {
+  preflight(extra: readonly VerifyCheck[]): string {
     const { ctx, b } = this;
     b.startPhase('preflight', 'Pre-flight checks');
-    b.onCloud('verify', {
+    const verify = b.onCloud('verify', {
       kind: 'verify',
       checks: [{ check: 'hosts-reachable' }, { check: 'services-up' }, ...extra],
     });
-    b.setBarrier(`preflight/@cloud/verify`);
+    b.setBarrier(verify);
     if (ctx.inventory.policy.gates.includes('before-changes')) {
       b.setBarrier(
         b.onCloud('gate', { kind: 'gate', prompt: 'Pre-flight passed. Start changing the cloud?' }),
       );
     }
+    return verify;
   }
 
   gate(

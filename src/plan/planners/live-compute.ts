@@ -4,11 +4,12 @@
 // notifications; then computes batch by batch (disable → drain → stop → upgrade → start → enable);
 // finally unpin and restart every Nova service.
 
+import { appliesToNetworking } from '../../catalog/index.js';
 import { compareVersions } from '../../catalog/versions.js';
 import { inventoryError } from '../../inventory/locate.js';
 import type { VerifyCheck } from '../types.js';
 import { instancesOn } from './batches.js';
-import { computeBatches } from './compute-batches.js';
+import { computeBatches, disableAndDrain } from './compute-batches.js';
 import { isComputeSide, projectsPresent } from './context.js';
 import { finalPhase } from './final-phase.js';
 import type { Kit } from './kit.js';
@@ -41,6 +42,7 @@ export function planLiveCompute(kit: Kit): void {
     version: m.version,
   }));
   if (policy.drain !== 'none') checks.push({ check: 'no-error-instances' });
+  const preflight = kit.preflight(checks);
   for (const min of ctx.pack.liveMinimum) {
     const known = ctx.inventory.facts.versions[min.service];
     b.warn({
@@ -49,10 +51,10 @@ export function planLiveCompute(kit: Kit): void {
         `Every ${min.service} must run ${ctx.from.name} ${min.version} or later before this upgrade starts ` +
         `(${known === undefined ? 'version not given in facts.versions; ' : `facts.versions says ${known}; `}` +
         `the pre-flight check refuses older ones): ${min.reason}`,
-      steps: ['preflight/@cloud/verify'],
+      steps: [preflight],
     });
   }
-  kit.preflight(checks);
+
   kit.backups();
 
   const controllers = novaControllerHosts(kit);
@@ -61,7 +63,7 @@ export function planLiveCompute(kit: Kit): void {
   const networkNodes = networkOnlyHosts(kit);
   const computeCount = computes.length + colocated.length;
   const pins = ctx.pack.pins
-    .filter((p) => p.networking === undefined || p.networking.includes(ctx.inventory.networking))
+    .filter((p) => appliesToNetworking(p, ctx.inventory.networking))
     .map((p) => `${p.service}=${p.level}`)
     .join(', ');
   if (colocated.length > policy.max_parallel_computes) {
@@ -99,20 +101,11 @@ export function planLiveCompute(kit: Kit): void {
           ? 'neutron; there is no other compute to move their instances to, so the instances stay (unmanaged meanwhile).'
           : `neutron; their instances are moved first (${colocatedDrain}).`),
     });
-    const disables = colocated.map((h) =>
-      b.onHost(h.name, 'disable', { kind: 'disable-compute', reason: `stackhop: upgrade to ${ctx.to.name}` }),
-    );
-    if (colocatedDrain !== undefined) {
-      colocated.forEach((h, i) => {
-        const instances = instancesOn(computes.length + i, computeCount, ctx.facts.instances);
-        b.onHost(
-          h.name,
-          'drain',
-          { kind: 'drain-compute', mode: colocatedDrain, instances },
-          { after: disables },
-        );
-      });
-    }
+    disableAndDrain(kit, colocated, {
+      drain: colocatedDrain,
+      instancesOf: (h) =>
+        instancesOn(computes.length + colocated.indexOf(h), computeCount, ctx.facts.instances),
+    });
   }
   const novaMembers = membersOf(kit, 'nova', controllers);
   const nova = upgradeProject(kit, 'nova', novaMembers, {

@@ -47,7 +47,8 @@ export function planParallelCompute(kit: Kit): void {
   kit.backups();
   const drain = parallelDrainMode(kit);
   const oldControllers = novaControllerHosts(kit);
-  const computes = [...dedicatedComputes(kit), ...colocatedComputes(kit)];
+  const dedicated = dedicatedComputes(kit);
+  const computes = [...dedicated, ...colocatedComputes(kit)];
 
   prepareComputes(kit, computes, {
     title: `Old computes stay on ${ctx.from.name} for a while: config`,
@@ -61,7 +62,7 @@ export function planParallelCompute(kit: Kit): void {
     kit,
     projects.filter((p) => p !== 'nova' && p !== 'neutron'),
   );
-  if (projects.includes('neutron')) neutronPhase(kit, dedicatedComputes(kit));
+  if (projects.includes('neutron')) neutronPhase(kit, dedicated);
 
   b.startPhase('new-nova', `New ${ctx.to.name} Nova on spare hosts as region ${region}`);
   const spareMembers = membersOf(kit, 'nova', ctx.spares).map((m) => ({

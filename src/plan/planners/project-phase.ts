@@ -83,7 +83,7 @@ export interface ProjectPhaseOptions {
   deferStart?: (service: ServiceName) => boolean;
 }
 
-/** Adds the phase's steps; the caller has started the phase and closes it (or lets this close it). */
+/** Adds the phase's steps; the caller starts the phase before and closes it after. */
 export function upgradeProject(
   kit: Kit,
   project: ProjectName,

@@ -4,7 +4,7 @@
 // k-th occurrence on each host goes to the k-th group, so a group never holds one host twice.
 
 import type { Phase, Plan, Step } from '../types.js';
-import { CLOUD } from '../types.js';
+import { CLOUD, isComputeControl } from '../types.js';
 import { hostClassLabel } from './hostnames.js';
 import { indexSteps, type StepIndex } from './order.js';
 import { actionShape, actionSummary } from './summary.js';
@@ -56,8 +56,6 @@ export interface PlanView {
   /** Group index of each step (by step index). */
   groupOf: Int32Array;
 }
-
-const COMPUTE_CONTROL = 'compute-control:';
 
 /** Outages in the order operators think about the APIs, then any others alphabetically. */
 const API_ORDER = [
@@ -219,8 +217,8 @@ export function buildPlanView(plan: Plan): PlanView {
       view.span_s = Math.max(view.span_s, finishPhase[i]!);
       if (s.batch !== undefined)
         batchSpan.set(s.batch, Math.max(batchSpan.get(s.batch) ?? 0, finishBatch[i]!));
-      for (const o of s.opens) (o.startsWith(COMPUTE_CONTROL) ? ccOpen : opens).add(o);
-      for (const c of s.closes) (c.startsWith(COMPUTE_CONTROL) ? ccClose : closes).add(c);
+      for (const o of s.opens) (isComputeControl(o) ? ccOpen : opens).add(o);
+      for (const c of s.closes) (isComputeControl(c) ? ccClose : closes).add(c);
     }
     view.opens = sortedSet(opens);
     view.closes = sortedSet(closes);

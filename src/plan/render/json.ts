@@ -64,7 +64,7 @@ const ACTION_KEYS: Readonly<Record<string, readonly string[]>> = {
   decommission: ['services'],
 };
 
-function actionShape(value: unknown): Shape {
+function actionKeyOrder(value: unknown): Shape {
   const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
   const keys = typeof kind === 'string' ? (ACTION_KEYS[kind] ?? []) : [];
   return { keys: ['kind', ...keys], children: { edits: EDIT, checks: CHECK } };
@@ -84,7 +84,7 @@ const STEP: Shape = {
     'batch',
     'irreversible',
   ],
-  children: { action: actionShape },
+  children: { action: actionKeyOrder },
 };
 
 const PLAN: Shape = {
