@@ -133,7 +133,7 @@ export function planLiveCompute(kit: Kit): void {
   if (colocated.length > 0) {
     b.startPhase(
       'colocated-computes',
-      'Compute services of the controllers, now that conductor and neutron are new',
+      `Compute services of the controllers, now that conductor${projects.includes('neutron') ? ' and neutron are' : ' is'} new`,
     );
     for (const h of colocated) {
       startTiers(kit, [{ host: h, services: h.services.filter((s) => isComputeSide(ctx, s)) }], []);
