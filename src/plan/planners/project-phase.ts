@@ -4,7 +4,7 @@
 
 import type { ProjectName, ServiceName } from '../../catalog/types.js';
 import type { Host } from '../../inventory/types.js';
-import type { Environment, VerifyCheck } from '../types.js';
+import type { VerifyCheck } from '../types.js';
 import type { StepOptions } from './builder.js';
 import { isComputeSide } from './context.js';
 import type { Kit } from './kit.js';
@@ -73,12 +73,8 @@ export function startTiers(
 }
 
 export interface ProjectPhaseOptions {
-  env?: Environment;
-  /** Database of a new environment, migrated from an empty schema. */
-  freshDatabase?: string;
   /** Extra steps on each host between the config edits and the sync (the RPC pin). */
   beforeStart?: (m: Member) => void;
-  extraChecks?: readonly VerifyCheck[];
   /** Services upgraded here but started later by the caller (co-located nova-compute in live-compute). */
   deferStart?: (service: ServiceName) => boolean;
 }
@@ -91,48 +87,36 @@ export function upgradeProject(
   opts: ProjectPhaseOptions = {},
 ) {
   const { b, ctx } = kit;
-  const env = opts.env === undefined ? {} : { env: opts.env };
   const stops: string[] = [];
   const syncOn = members.find((m) =>
     m.services.some((s) => ctx.svc(s).dbAccess && ctx.svc(s).project === project),
   );
-  if (opts.freshDatabase === undefined && syncOn !== undefined) kit.onlinePreSyncs(project, syncOn.host.name);
-  if (opts.freshDatabase === undefined) {
-    for (const m of members) {
-      const id = kit.stop(m.host.name, m.services, env);
-      // The sync waits for the services that use the database; the others (nova-compute, agents) go on.
-      if (id !== undefined && m.services.some((s) => ctx.svc(s).dbAccess)) stops.push(id);
-    }
+  if (syncOn !== undefined) kit.onlinePreSyncs(project, syncOn.host.name);
+  for (const m of members) {
+    const id = kit.stop(m.host.name, m.services);
+    // The sync waits for the services that use the database; the others (nova-compute, agents) go on.
+    if (id !== undefined && m.services.some((s) => ctx.svc(s).dbAccess)) stops.push(id);
   }
   for (const m of members) {
-    kit.upgrade(m.host.name, m.services, env);
-    kit.editAll(m.host, m.services, 'upgrade', env);
+    kit.upgrade(m.host.name, m.services);
+    kit.editAll(m.host, m.services, 'upgrade');
     opts.beforeStart?.(m);
   }
   const syncId =
     syncOn === undefined
       ? undefined
-      : kit.sync(project, syncOn.host.name, [...stops, b.last(syncOn.host.name)], {
-          ...env,
-          ...(opts.freshDatabase === undefined ? {} : { database: opts.freshDatabase, fresh: true }),
-        });
+      : kit.sync(project, syncOn.host.name, [...stops, b.last(syncOn.host.name)]);
   const deferred = opts.deferStart;
   const starting =
     deferred === undefined
       ? members
       : members.map((m) => ({ host: m.host, services: m.services.filter((s) => !deferred(s)) }));
-  const tiers = startTiers(kit, starting, [syncId], env);
+  startTiers(kit, starting, [syncId]);
   const services = [...new Set(starting.flatMap((m) => m.services))];
   const head = ctx.pack.dbSync.find((d) => d.project === project)?.toHead;
-  return {
-    syncId,
-    tiers,
-    checks: [
-      { check: 'services-up', services, ...env } as VerifyCheck,
-      ...(head === undefined ? [] : [{ check: 'schema-head', project, head } as VerifyCheck]),
-      ...(opts.extraChecks ?? []),
-    ],
-  };
+  const checks: VerifyCheck[] = [{ check: 'services-up', services }];
+  if (head !== undefined) checks.push({ check: 'schema-head', project, head });
+  return { checks };
 }
 
 /** Members of a project: every host running its services, with all its services of that project. */
