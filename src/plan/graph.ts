@@ -431,3 +431,22 @@ export function earliestStart(g: PlanGraph, durations: ArrayLike<number>): Float
   }
   return start;
 }
+
+/**
+ * Whether one of `candidates` precedes every step of `ys`. Returns [] when one does; otherwise the
+ * violations of the first candidate (at most `limit`), to name what breaks.
+ */
+export function someBeforeAll(
+  g: PlanGraph,
+  candidates: readonly number[],
+  ys: readonly number[],
+  limit: number,
+): Array<[number, number]> {
+  let first: Array<[number, number]> | undefined;
+  for (const c of candidates) {
+    const bad = allBefore(g, [c], ys, limit);
+    if (bad.length === 0) return [];
+    first ??= bad;
+  }
+  return first ?? [];
+}

@@ -5,7 +5,7 @@
 import { appliesToNetworking } from '../../catalog/index.js';
 import type { RpcPinDef } from '../../catalog/types.js';
 import { compareVersions } from '../../catalog/versions.js';
-import { allBefore, reaches } from '../graph.js';
+import { allBefore, reaches, someBeforeAll } from '../graph.js';
 import type { ActionKind } from '../types.js';
 import { firstNewStarts } from './compute.js';
 import { isComputeSide, isNovaController, isStart, type Model, type Pair } from './model.js';
@@ -63,16 +63,7 @@ export function checkMinVersionPreflight(m: Model, r: Reporter, cap: number): vo
       );
       continue;
     }
-    let worst: Array<[number, number]> | undefined;
-    for (const v of candidates) {
-      const bad = allBefore(m.g, [v], changing, cap);
-      if (bad.length === 0) {
-        worst = undefined;
-        break;
-      }
-      worst ??= bad;
-    }
-    for (const [x, y] of worst ?? []) {
+    for (const [x, y] of someBeforeAll(m.g, candidates, changing, cap)) {
       r.add(
         id,
         `${m.id(y)} may change the cloud before the pre-flight ${m.id(x)} (${min.service} ≥ ${min.version})`,

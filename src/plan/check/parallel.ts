@@ -2,7 +2,7 @@
 // it, its capacity is checked first, the old Nova always keeps somewhere to schedule, and a compute is
 // moved to the new deployment only once empty (live migration cannot cross two Nova deployments).
 
-import { allBefore, reaches } from '../graph.js';
+import { reaches, someBeforeAll } from '../graph.js';
 import type { VerifyCheck } from '../types.js';
 import type { Model } from './model.js';
 import type { Reporter } from './report.js';
@@ -34,16 +34,7 @@ export function checkNewEnvFirst(m: Model, r: Reporter, cap: number): void {
       r.add(id, `no ${what} precedes the drains of old computes`, [m.id(drains[0]!)]);
       continue;
     }
-    let bad: Array<[number, number]> | undefined;
-    for (const c of candidates) {
-      const b = allBefore(m.g, [c], drains, cap);
-      if (b.length === 0) {
-        bad = undefined;
-        break;
-      }
-      bad ??= b;
-    }
-    for (const [x, y] of bad ?? []) {
+    for (const [x, y] of someBeforeAll(m.g, candidates, drains, cap)) {
       r.add(id, `${m.id(y)} may drain an old compute before ${m.id(x)} (${what})`, [m.id(x), m.id(y)]);
     }
   }
