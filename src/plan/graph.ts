@@ -52,6 +52,53 @@ export function buildGraph(plan: Pick<Plan, 'steps'>): {
   return result;
 }
 
+/**
+ * Registers the graph of steps whose dependencies were resolved as they were built (the planner's
+ * builder): every predecessor precedes its step in `steps`, so the insertion order is the topological
+ * order and nothing needs re-hashing or sorting.
+ */
+export function adoptGraph(
+  steps: readonly Step[],
+  index: Map<string, number>,
+  predOffsets: Int32Array,
+  predTargets: Int32Array,
+  hostId: Int32Array,
+): void {
+  const n = steps.length;
+  const outDeg = new Int32Array(n + 1);
+  for (let e = 0; e < predTargets.length; e++) {
+    const from = predTargets[e]!;
+    if (from >= n) throw new Error(`adoptGraph: predecessor ${from} out of range`);
+    outDeg[from]!++;
+  }
+  const succOffsets = prefixSums(outDeg, n);
+  const succTargets = new Int32Array(predTargets.length);
+  const succFill = succOffsets.slice(0, n);
+  for (let to = 0; to < n; to++) {
+    for (let e = predOffsets[to]!; e < predOffsets[to + 1]!; e++) {
+      const from = predTargets[e]!;
+      if (from >= to) throw new Error(`adoptGraph: step ${steps[to]!.id} depends on a later step`);
+      succTargets[succFill[from]!++] = to;
+    }
+  }
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const graph: PlanGraph = {
+    steps,
+    index,
+    succOffsets,
+    succTargets,
+    predOffsets,
+    predTargets,
+    order,
+    pos: order,
+    hostId,
+    acyclic: true,
+    scratch: { stamp: new Uint32Array(n), gen: 0, stack: new Int32Array(n + 1) },
+  };
+  built.set(steps, { graph, problems: [] });
+}
+
 function buildGraphOnce(steps: readonly Step[]): { graph: PlanGraph; problems: GraphProblem[] } {
   const n = steps.length;
   const problems: GraphProblem[] = [];

@@ -42,7 +42,8 @@ export function planUpgrade(inventory: Inventory, catalog: Catalog, scenario: Sc
   for (const w of ctx.pack.warnings) {
     if (w.scenarios === undefined || w.scenarios.includes(scenario)) b.warn({ id: w.id, text: w.text });
   }
-  const irreversible = b.steps.filter((s) => s.irreversible === true).map((s) => s.id);
+  const steps = b.finish();
+  const irreversible = steps.filter((s) => s.irreversible === true).map((s) => s.id);
   if (irreversible.length > 0) {
     b.warn({
       id: 'irreversible-steps',
@@ -61,8 +62,8 @@ export function planUpgrade(inventory: Inventory, catalog: Catalog, scenario: Sc
     networking: inventory.networking,
     policy: inventory.policy,
     phases: b.phases,
-    steps: Object.freeze(b.steps),
+    steps,
     warnings: b.warnings,
-    estimate: estimatePlan(b.steps, apiBackends(ctx), ctx.facts.instance_ram_mb),
+    estimate: estimatePlan(steps, apiBackends(ctx), ctx.facts.instance_ram_mb),
   };
 }
