@@ -22,10 +22,12 @@ export function parallelDrainMode(kit: Kit): Exclude<DrainMode, 'none' | 'live-m
     id: 'parallel-drain-mode',
     text:
       `policy.drain is ${drain}, but instances cannot live-migrate between two Nova deployments: old computes ` +
-      'are drained by redeploying their instances into the new region (snapshot, boot there, move floating ' +
-      'IPs, delete the original). Set drain: wait to let workloads end by themselves instead.',
+      'are drained by waiting for their workloads to end, which interrupts none of them but can take long. ' +
+      'Set drain: cold-migrate to redeploy them into the new region instead (snapshot, boot there, move ' +
+      'floating IPs, delete the original: each instance is interrupted).',
   });
-  return 'cold-migrate';
+  // Waiting keeps the scenario's promise (no workload is interrupted); redeploying is the operator's call.
+  return 'wait';
 }
 
 export function planParallelCompute(kit: Kit): void {
