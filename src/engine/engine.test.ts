@@ -5,6 +5,7 @@ import { FakeDriver } from '../../test/support/fake-driver.js';
 import { CATALOG } from '../catalog/index.js';
 import { SCENARIOS, type ScenarioId } from '../catalog/types.js';
 import { parseInventory } from '../inventory/load.js';
+import type { CheckResult } from '../plan/check/types.js';
 import { buildGraph } from '../plan/graph.js';
 import { planUpgrade } from '../plan/planners/index.js';
 import type { Plan, Step } from '../plan/types.js';
@@ -15,6 +16,8 @@ import type { EngineEvent } from './events.js';
 import { computeHosts } from './host-classes.js';
 import type { RunHeader } from './journal.js';
 import { VirtualClock } from './virtual-clock.js';
+
+const OK: CheckResult = { ok: true, violations: [], suppressed: {} };
 
 const YAML = `
 cloud: t
@@ -58,6 +61,7 @@ async function runEngine(
   const engine = new Engine({
     runId: 'r1',
     plan,
+    check: OK,
     driver,
     clock,
     journal,
@@ -173,6 +177,7 @@ describe('Engine', () => {
     const engine = new Engine({
       runId: 'r1',
       plan,
+      check: OK,
       driver,
       clock,
       journal: spy,
@@ -306,6 +311,7 @@ describe('Engine', () => {
     const engine = new Engine({
       runId: 'r1',
       plan,
+      check: OK,
       driver,
       clock,
       journal,
@@ -320,13 +326,38 @@ describe('Engine', () => {
     expect((await journal.loadRun('r1'))!.steps.get(b.id)?.attempt).toBe(2);
   });
 
+  it('refuses a plan the checker rejects, except to rehearse it on the twin', async () => {
+    const plan = planFor('live-compute');
+    const clock = new VirtualClock(0);
+    const rejected: CheckResult = {
+      ok: false,
+      violations: [{ invariant: 'live.unpin-after-computes', message: 'unpinned too early', steps: [] }],
+      suppressed: {},
+    };
+    const base = { runId: 'r1', plan, check: rejected, clock, journal: new MemoryJournal() };
+    expect(() => new Engine({ ...base, driver: new FakeDriver(clock) })).toThrow(/live.unpin-after-computes/);
+    const real = Object.assign(new FakeDriver(clock), { kind: 'real' as const });
+    expect(() => new Engine({ ...base, driver: real, rehearseRejected: true })).toThrow(/will not be run/);
+    expect(
+      () => new Engine({ ...base, driver: new FakeDriver(clock), rehearseRejected: true }),
+    ).not.toThrow();
+  });
+
   it('abort stops new work and aborts running steps', async () => {
     const plan = planFor('live-compute');
     const clock = new VirtualClock(0);
     const journal = new MemoryJournal();
     await journal.createRun(header(plan), plan);
     const driver = new FakeDriver(clock);
-    const engine = new Engine({ runId: 'r1', plan, driver, clock, journal, approveGate: async () => 'x' });
+    const engine = new Engine({
+      runId: 'r1',
+      plan,
+      check: OK,
+      driver,
+      clock,
+      journal,
+      approveGate: async () => 'x',
+    });
     clock.at(60_000, () => engine.abort('operator said stop'));
     const outcome = await clock.run(() => engine.run());
     expect(outcome.status).toBe('aborted');

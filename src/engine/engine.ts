@@ -5,6 +5,8 @@
 // makes their outcomes durable (one journal transaction per wake-up, so steps finishing at the same
 // instant share a write), then releases dependents and starts what became ready.
 
+import { EXIT_FAILED, StackhopError } from '../errors.js';
+import type { CheckResult } from '../plan/check/types.js';
 import { buildGraph, type PlanGraph } from '../plan/graph.js';
 import { CLOUD, type Plan, type Step } from '../plan/types.js';
 import type { Clock } from './clock.js';
@@ -23,6 +25,13 @@ const SKIPPED = 4;
 export interface EngineOptions {
   runId: string;
   plan: Plan;
+  /** The checker's verdict on `plan`: a rejected plan is refused. */
+  check: CheckResult;
+  /**
+   * Rehearse a rejected plan anyway, to see how it breaks. Only the twin accepts this; a real cloud
+   * never runs a plan the checker rejects.
+   */
+  rehearseRejected?: boolean;
   driver: Driver;
   clock: Clock;
   journal: Journal;
@@ -94,6 +103,8 @@ export class Engine {
   private busyComputes = 0;
   private running = 0;
   private readonly completions: Completion[] = [];
+  /** Events decided but not yet journaled; committed before anything acts on them. */
+  private readonly buffered: EngineEvent[] = [];
   private wakeUp: (() => void) | undefined;
   private readonly listeners: EngineListener[] = [];
   private readonly failedHosts = new Set<string>();
@@ -109,6 +120,15 @@ export class Engine {
   private readonly inflight = new Map<number, AbortController>();
 
   constructor(private readonly opts: EngineOptions) {
+    if (!opts.check.ok && !(opts.rehearseRejected === true && opts.driver.kind === 'twin')) {
+      const first = opts.check.violations[0];
+      throw new StackhopError(
+        'ERR_PLAN_REJECTED',
+        `the plan breaks ${opts.check.violations.length} invariant(s) and will not be run` +
+          (first === undefined ? '' : `: ${first.invariant}: ${first.message}`),
+        { exitCode: EXIT_FAILED, hint: 'run `stackhop plan` to see every violation' },
+      );
+    }
     this.plan = opts.plan;
     const { graph, problems } = buildGraph(opts.plan);
     if (problems.length > 0) throw new Error(`the plan's graph is broken: ${problems[0]!.message}`);
@@ -164,8 +184,12 @@ export class Engine {
     this.initReady();
 
     for (;;) {
-      await this.flushCompletions();
-      if (this.canStart()) await this.startReady();
+      // Outcomes and the starts they make possible go to the journal in one transaction, before any
+      // of those steps reaches the driver.
+      this.takeCompletions();
+      const starts = this.canStart() ? this.selectReady() : [];
+      await this.commit(this.buffered.splice(0));
+      for (const v of starts) this.launch(v, this.opts.clock.now());
       if (this.running === 0 && this.completions.length === 0) {
         if (!this.canStart() || (this.computeQueue.size === 0 && this.otherQueue.size === 0)) break;
       }
@@ -279,7 +303,8 @@ export class Engine {
     else this.otherQueue.push(v);
   }
 
-  private async startReady(): Promise<void> {
+  /** Picks what may start now, marks it running and buffers its `step-started` events. */
+  private selectReady(): number[] {
     const chosen: number[] = [];
     const deferred: number[] = [];
     const now = this.opts.clock.now();
@@ -300,14 +325,18 @@ export class Engine {
       chosen.push(v);
     }
     for (const v of deferred) this.enqueue(v);
-    if (chosen.length === 0) return;
-    const events: EngineEvent[] = chosen.map((v) => {
+    for (const v of chosen) {
       const s = this.g.steps[v]!;
       this.attempt[v]!++;
-      return { type: 'step-started', at: now, step: s.id, host: s.host, attempt: this.attempt[v]! };
-    });
-    await this.commit(events);
-    for (const v of chosen) this.launch(v, now);
+      this.buffered.push({
+        type: 'step-started',
+        at: now,
+        step: s.id,
+        host: s.host,
+        attempt: this.attempt[v]!,
+      });
+    }
+    return chosen;
   }
 
   /** The highest-priority startable step: computes only while fewer than the limit are busy. */
@@ -397,7 +426,8 @@ export class Engine {
     this.wake();
   }
 
-  private async flushCompletions(): Promise<void> {
+  /** Turns finished executions into buffered events and scheduling state (nothing acts before the commit). */
+  private takeCompletions(): void {
     if (this.completions.length === 0) return;
     const batch = this.completions.splice(0);
     const now = this.opts.clock.now();
@@ -439,7 +469,7 @@ export class Engine {
       });
       this.onFailure(c.v, now, events, skipped);
     }
-    await this.commit(events);
+    this.buffered.push(...events);
     for (const c of batch) this.release(c.v);
     for (const v of backToPending) {
       this.status[v] = PENDING;

@@ -1,0 +1,434 @@
+// The default journal: one SQLite file per state directory (`.stackhop/journal.db`), in WAL mode so a
+// second process (the dashboard, `status`) reads committed data while a run writes. Every append is one
+// transaction: its events, the step states they change and the run status land together or not at all.
+// The schema keeps to TEXT and INTEGER so a PostgreSQL store can follow with the same tables.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { type EngineEvent, isStepEvent, type RunStatus } from '../engine/events.js';
+import {
+  applyRunEvent,
+  applyStepEvent,
+  type Journal,
+  type RunHeader,
+  type RunListing,
+  type StepState,
+  type StoredRun,
+} from '../engine/journal.js';
+import { InputError, StackhopError } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+import { boundEvent } from './bound-output.js';
+import { checkPage, closedJournal, newestFirst, runExists, unknownRun } from './store-errors.js';
+
+export const JOURNAL_FILE = 'journal.db';
+
+/**
+ * `power`: a commit survives a power cut (fsync of every commit; real runs).
+ * `process`: a commit survives a killed process but maybe not a power cut (rehearsals: much faster).
+ */
+export type Durability = 'power' | 'process';
+
+export interface SqliteJournalOptions {
+  durability: Durability;
+}
+
+/** Forward-only: entry i takes the schema from version i to i + 1 (`PRAGMA user_version`). */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE runs (
+     id TEXT NOT NULL PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     created_wall TEXT NOT NULL,
+     cloud TEXT NOT NULL,
+     scenario TEXT NOT NULL,
+     plan_hash TEXT NOT NULL,
+     driver TEXT NOT NULL,
+     options_json TEXT NOT NULL,
+     plan_json TEXT NOT NULL,
+     status TEXT NOT NULL,
+     -- engine clock of the last status change (the row changes with nothing else)
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX runs_newest ON runs (created_wall DESC, id DESC);
+   CREATE TABLE events (
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     seq INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     step_id TEXT,
+     json TEXT NOT NULL,
+     PRIMARY KEY (run_id, seq)
+   );
+   CREATE TABLE step_state (
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     step_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     started_at INTEGER,
+     finished_at INTEGER,
+     summary TEXT,
+     error TEXT,
+     output TEXT,
+     PRIMARY KEY (run_id, step_id)
+   );`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Opens (creating it if needed, mode 0700) the state directory's journal. */
+export function openSqliteJournal(dir: string, opts: SqliteJournalOptions): SqliteJournal {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError({ file: dir, line: 0, col: 0 }, '', `cannot create the state directory (${code})`, {
+      code: 'ERR_STATE_DIR',
+      hint: 'pass a writable directory with --state',
+      cause: err,
+    });
+  }
+  return SqliteJournal.open(join(dir, JOURNAL_FILE), opts);
+}
+
+interface RunRow {
+  id: string;
+  created_at: number;
+  created_wall: string;
+  cloud: string;
+  scenario: string;
+  plan_hash: string;
+  driver: string;
+  options_json: string;
+  plan_json: string;
+  status: string;
+}
+
+interface StepRow {
+  step_id: string;
+  status: string;
+  attempt: number;
+  started_at: number | null;
+  finished_at: number | null;
+  summary: string | null;
+  error: string | null;
+  output: string | null;
+}
+
+type Db = Database.Database;
+type Stmt = Database.Statement;
+
+export class SqliteJournal implements Journal {
+  private readonly db: Db;
+  private readonly file: string;
+  private closed = false;
+  private readonly stmt: {
+    insertRun: Stmt;
+    runStatus: Stmt;
+    nextSeq: Stmt;
+    insertEvent: Stmt;
+    stepState: Stmt;
+    upsertStep: Stmt;
+    deleteStep: Stmt;
+    updateRun: Stmt;
+    getRun: Stmt;
+    steps: Stmt;
+    events: Stmt;
+    listRuns: Stmt;
+  };
+  private readonly appendTx: (runId: string, events: readonly EngineEvent[]) => void;
+  private readonly loadTx: (runId: string) => StoredRun | undefined;
+
+  /** Opens the journal file itself; most callers want `openSqliteJournal(stateDir)`. */
+  static open(file: string, opts: SqliteJournalOptions): SqliteJournal {
+    let db: Db | undefined;
+    try {
+      db = new Database(file);
+      return new SqliteJournal(db, file, opts);
+    } catch (err) {
+      db?.close();
+      throw journalError(file, 'cannot open the journal', err);
+    }
+  }
+
+  private constructor(db: Db, file: string, opts: SqliteJournalOptions) {
+    this.db = db;
+    this.file = file;
+    // busy_timeout first: the other pragmas and the migration may wait on another process.
+    db.pragma('busy_timeout = 5000');
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal' && file !== ':memory:') {
+      throw new StackhopError('ERR_JOURNAL', `${file}: cannot switch the journal to WAL mode (got ${mode})`, {
+        hint: 'put the state directory on a local file system',
+      });
+    }
+    db.pragma(`synchronous = ${opts.durability === 'power' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    if (opts.durability === 'process') {
+      // Checkpoints sync the file even under NORMAL: fewer of them, and the WAL trimmed after each.
+      db.pragma('wal_autocheckpoint = 10000');
+      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    }
+    migrate(db, file);
+
+    this.stmt = {
+      insertRun: db.prepare(
+        `INSERT INTO runs (id, created_at, created_wall, cloud, scenario, plan_hash, driver, options_json,
+           plan_json, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      runStatus: db.prepare('SELECT status FROM runs WHERE id = ?').pluck(),
+      nextSeq: db.prepare('SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE run_id = ?').pluck(),
+      insertEvent: db.prepare(
+        'INSERT INTO events (run_id, seq, at, type, step_id, json) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      stepState: db.prepare(
+        `SELECT step_id, status, attempt, started_at, finished_at, summary, error, output
+           FROM step_state WHERE run_id = ? AND step_id = ?`,
+      ),
+      upsertStep: db.prepare(
+        `INSERT INTO step_state (run_id, step_id, status, attempt, started_at, finished_at, summary, error, output)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, attempt = excluded.attempt,
+             started_at = excluded.started_at, finished_at = excluded.finished_at, summary = excluded.summary,
+             error = excluded.error, output = excluded.output`,
+      ),
+      deleteStep: db.prepare('DELETE FROM step_state WHERE run_id = ? AND step_id = ?'),
+      updateRun: db.prepare('UPDATE runs SET status = ?, updated_at = ? WHERE id = ?'),
+      getRun: db.prepare(
+        `SELECT id, created_at, created_wall, cloud, scenario, plan_hash, driver, options_json, plan_json, status
+           FROM runs WHERE id = ?`,
+      ),
+      steps: db.prepare(
+        `SELECT step_id, status, attempt, started_at, finished_at, summary, error, output
+           FROM step_state WHERE run_id = ? ORDER BY step_id`,
+      ),
+      events: db
+        .prepare('SELECT json FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?')
+        .pluck(),
+      listRuns: db.prepare(
+        'SELECT id, created_wall, cloud, scenario, status FROM runs ORDER BY created_wall DESC, id DESC',
+      ),
+    };
+
+    const append = db.transaction((runId: string, events: readonly EngineEvent[]) =>
+      this.appendIn(runId, events),
+    );
+    // IMMEDIATE: take the write lock before reading the run's state, so two writers queue on busy_timeout
+    // instead of one failing to upgrade its read snapshot.
+    this.appendTx = (runId, events) => append.immediate(runId, events);
+    this.loadTx = db.transaction((runId: string) => this.loadIn(runId));
+  }
+
+  /** The journal file (for messages). */
+  get path(): string {
+    return this.file;
+  }
+
+  async createRun(header: RunHeader, plan: Plan): Promise<void> {
+    this.checkOpen();
+    try {
+      this.stmt.insertRun.run(
+        header.id,
+        header.created_at,
+        header.created_wall,
+        header.cloud,
+        header.scenario,
+        header.plan_hash,
+        header.driver,
+        JSON.stringify(header.options),
+        JSON.stringify(plan),
+        'running' satisfies RunStatus,
+        header.created_at,
+      );
+    } catch (err) {
+      if (isSqliteError(err) && err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw runExists(header.id, this.file);
+      }
+      throw journalError(this.file, `cannot record run ${header.id}`, err);
+    }
+  }
+
+  async append(runId: string, events: readonly EngineEvent[]): Promise<void> {
+    this.checkOpen();
+    try {
+      this.appendTx(runId, events);
+    } catch (err) {
+      throw journalError(this.file, `cannot append ${events.length} event(s) to run ${runId}`, err);
+    }
+  }
+
+  async loadRun(runId: string): Promise<StoredRun | undefined> {
+    this.checkOpen();
+    try {
+      return this.loadTx(runId);
+    } catch (err) {
+      throw journalError(this.file, `cannot read run ${runId}`, err);
+    }
+  }
+
+  async events(runId: string, fromSeq = 0, limit = Number.POSITIVE_INFINITY): Promise<EngineEvent[]> {
+    this.checkOpen();
+    checkPage(fromSeq, limit);
+    try {
+      const rows = this.stmt.events.all(runId, fromSeq, limit === Number.POSITIVE_INFINITY ? -1 : limit);
+      return (rows as string[]).map((json) => JSON.parse(json) as EngineEvent);
+    } catch (err) {
+      throw journalError(this.file, `cannot read the events of run ${runId}`, err);
+    }
+  }
+
+  async listRuns(): Promise<RunListing[]> {
+    this.checkOpen();
+    try {
+      const rows = this.stmt.listRuns.all() as RunListing[];
+      // SQLite orders TEXT by its UTF-8 bytes; sort again so both stores agree on any string.
+      return rows.sort(newestFirst);
+    } catch (err) {
+      throw journalError(this.file, 'cannot list the runs', err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.close();
+    } catch (err) {
+      throw journalError(this.file, 'cannot close the journal', err);
+    }
+  }
+
+  private appendIn(runId: string, events: readonly EngineEvent[]): void {
+    const s = this.stmt;
+    const before = s.runStatus.get(runId) as RunStatus | undefined;
+    if (before === undefined) throw unknownRun(runId, this.file);
+    if (events.length === 0) return;
+    let seq = s.nextSeq.get(runId) as number;
+    let status = before;
+    let at = 0;
+    for (const raw of events) {
+      const e = boundEvent(raw);
+      const stepId = 'step' in e ? e.step : null;
+      s.insertEvent.run(runId, seq++, e.at, e.type, stepId, JSON.stringify(e));
+      status = applyRunEvent(status, e);
+      at = e.at;
+      if (!isStepEvent(e)) continue;
+      const row = s.stepState.get(runId, e.step) as StepRow | undefined;
+      const prev = row === undefined ? undefined : toStepState(row);
+      const next = applyStepEvent(prev, e);
+      if (next === prev) continue;
+      if (next === undefined) {
+        s.deleteStep.run(runId, e.step);
+        continue;
+      }
+      s.upsertStep.run(
+        runId,
+        e.step,
+        next.status,
+        next.attempt,
+        next.started_at ?? null,
+        next.finished_at ?? null,
+        next.summary ?? null,
+        next.error ?? null,
+        next.output ?? null,
+      );
+    }
+    // The runs row changes only with the status (a tenth of the append time otherwise); the last
+    // activity of a run is its last event.
+    if (status !== before) s.updateRun.run(status, at, runId);
+  }
+
+  private loadIn(runId: string): StoredRun | undefined {
+    const row = this.stmt.getRun.get(runId) as RunRow | undefined;
+    if (row === undefined) return undefined;
+    const steps = new Map<string, StepState>();
+    for (const r of this.stmt.steps.all(runId) as StepRow[]) steps.set(r.step_id, toStepState(r));
+    const header: RunHeader = {
+      id: row.id,
+      created_at: row.created_at,
+      created_wall: row.created_wall,
+      cloud: row.cloud,
+      scenario: row.scenario as RunHeader['scenario'],
+      plan_hash: row.plan_hash,
+      driver: row.driver as RunHeader['driver'],
+      options: JSON.parse(row.options_json) as Record<string, unknown>,
+    };
+    return {
+      header,
+      plan: JSON.parse(row.plan_json) as Plan,
+      status: row.status as RunStatus,
+      steps,
+      events: this.stmt.nextSeq.get(runId) as number,
+    };
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw closedJournal(`the journal ${this.file}`);
+  }
+}
+
+function toStepState(r: StepRow): StepState {
+  const s: StepState = { status: r.status as StepState['status'], attempt: r.attempt };
+  if (r.started_at !== null) s.started_at = r.started_at;
+  if (r.finished_at !== null) s.finished_at = r.finished_at;
+  if (r.summary !== null) s.summary = r.summary;
+  if (r.error !== null) s.error = r.error;
+  if (r.output !== null) s.output = r.output;
+  return s;
+}
+
+function migrate(db: Db, file: string): void {
+  const current = () => db.pragma('user_version', { simple: true }) as number;
+  const check = (version: number) => {
+    if (version > MIGRATIONS.length) {
+      throw new StackhopError(
+        'ERR_JOURNAL_VERSION',
+        `${file}: the journal has schema version ${version}; this stackhop knows up to ${MIGRATIONS.length}`,
+        { hint: 'it was written by a newer stackhop: use that version, or another --state directory' },
+      );
+    }
+  };
+  // Up to date (every open but the first): no write lock, so a reader never waits for a running writer.
+  const seen = current();
+  check(seen);
+  if (seen === MIGRATIONS.length) return;
+  // IMMEDIATE: two processes opening a new journal at once migrate one after the other.
+  db.transaction(() => {
+    const version = current();
+    check(version);
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+function isSqliteError(err: unknown): err is InstanceType<Database.SqliteError> {
+  return err instanceof Database.SqliteError;
+}
+
+const HINTS: readonly [prefix: string, hint: string][] = [
+  [
+    'SQLITE_BUSY',
+    'another stackhop process holds the journal: wait for it, or use another --state directory',
+  ],
+  ['SQLITE_READONLY', 'the journal is read-only: check the permissions of the state directory and its files'],
+  ['SQLITE_CANTOPEN', 'check that the state directory exists and is writable'],
+  ['SQLITE_NOTADB', 'this file is not a stackhop journal: move it away or use another --state directory'],
+  ['SQLITE_CORRUPT', 'the journal is damaged: keep a copy for a report and use another --state directory'],
+  ['SQLITE_FULL', 'the disk holding the state directory is full'],
+  ['SQLITE_IOERR', 'the disk holding the state directory failed a read or write'],
+];
+
+/** Adds the file and the operation to an SQLite error; stackhop's own errors pass through. */
+function journalError(file: string, what: string, err: unknown): Error {
+  if (err instanceof StackhopError) return err;
+  const code = isSqliteError(err) ? err.code : undefined;
+  const hint = code === undefined ? undefined : HINTS.find(([prefix]) => code.startsWith(prefix))?.[1];
+  const detail = err instanceof Error ? err.message : String(err);
+  return new StackhopError(
+    'ERR_JOURNAL',
+    `${file}: ${what}: ${detail}${code === undefined ? '' : ` (${code})`}`,
+    {
+      ...(hint === undefined ? {} : { hint }),
+      cause: err,
+    },
+  );
+}
