@@ -1,6 +1,7 @@
 // One short line per action, for the text view and the graph labels. The summary names what a reviewer
 // checks (services, packages, schema heads, pin values, edit ids); the full detail stays in the JSON.
 
+import { canonicalJson } from '../canonical-json.js';
 import type { Action, ConfigEdit, VerifyCheck } from '../types.js';
 
 /** At most `max` items, then `+N more`, so one odd action cannot blow up a line. */
@@ -123,19 +124,7 @@ export function actionSummary(a: Action, instances?: number): string {
   }
 }
 
-/** Canonical JSON (sorted keys) so two equal actions built in different key orders compare equal. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  let out = '';
-  for (const k of Object.keys(obj).sort()) {
-    const v = obj[k];
-    if (v === undefined) continue;
-    out += `${out === '' ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
-  }
-  return `{${out}}`;
-}
+export { canonicalJson };
 
 /**
  * The action's shape: what makes two steps "the same thing on different hosts". Per-host counts
