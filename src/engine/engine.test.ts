@@ -137,6 +137,21 @@ describe('Engine', () => {
     },
   );
 
+  it('uses all the parallelism it is given when there is enough independent work', async () => {
+    const plan = planFor(
+      'all-at-once',
+      YAML.replace('max_parallel_computes: 3', 'max_parallel_computes: 20'),
+    );
+    for (const p of [1, 5, 9]) {
+      const { driver } = await runEngine(plan, {}, { parallelism: p });
+      expect(driver.maxRunning).toBe(p);
+    }
+    const limited = planFor('all-at-once');
+    const { driver, events } = await runEngine(limited, {}, { parallelism: 9 });
+    expect(peakBusyComputes(limited, driver.executions)).toBe(3);
+    expectDependenciesRespected(limited, events);
+  });
+
   it('with unlimited parallelism the makespan is exactly the critical path', async () => {
     const plan = planFor('live-compute');
     const { outcome } = await runEngine(plan, {}, { parallelism: 10_000 });

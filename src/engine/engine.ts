@@ -308,7 +308,7 @@ export class Engine {
     const chosen: number[] = [];
     const deferred: number[] = [];
     const now = this.opts.clock.now();
-    while (this.running + chosen.length < this.parallelism) {
+    while (this.running < this.parallelism) {
       const v = this.pickNext();
       if (v === undefined) break;
       if (this.phaseIdx[v]! > this.holdPhase) {
