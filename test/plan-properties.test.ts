@@ -63,10 +63,17 @@ const TOO_OLD_FOR_LIVE = new Set(['2013.2', '2013.2.1']);
 
 /** Whether the planner may refuse this inventory for this scenario, and under which field. */
 function mayRefuse(inv: Inventory, scenario: ScenarioId): string | undefined {
-  if (scenario === 'parallel-compute' && inv.spare_hosts.length === 0) return 'spare_hosts';
+  // The new environment needs a spare compute to run anything before old computes move into it.
+  if (scenario === 'parallel-compute' && !inv.spare_hosts.some((h) => h.services.includes('nova-compute')))
+    return 'spare_hosts';
   const v = inv.facts.versions?.['nova-compute'];
   if (scenario === 'live-compute' && v !== undefined && TOO_OLD_FOR_LIVE.has(v))
     return 'facts.versions.nova-compute';
+  // Migrating drains need a second compute to move instances to.
+  const computes = inv.hosts.filter((h) => h.services.includes('nova-compute')).length;
+  const migrates = inv.policy.drain === 'live-migrate' || inv.policy.drain === 'cold-migrate';
+  if (scenario === 'live-compute' && computes < 2 && migrates && inv.facts.instances !== 0)
+    return 'policy.drain';
   return undefined;
 }
 
@@ -88,8 +95,8 @@ describe.each(SCENARIOS.map((s) => [s] as const))('plans for random inventories:
       fc.property(arbInventory(CATALOG), (inv) => {
         const first = planOrInputError(inv, scenario);
         if (first instanceof InputError) {
-          // Only parallel-compute without spare hosts, and live-compute with computes known to be
-          // older than 2013.2.2, may refuse a valid inventory.
+          // Only parallel-compute without a spare compute, and live-compute with computes known to be
+          // older than 2013.2.2 or a migrating drain and a single compute, may refuse a valid inventory.
           expect(first.field, first.message).toBe(mayRefuse(inv, scenario));
           expect(first.exitCode).toBe(2);
           expect(first.message).not.toMatch(/\n\s+at /);
@@ -214,7 +221,7 @@ database: { host: ctl1 }
 hosts:
   - { name: ctl1, roles: [controller] }
   - { name: net1, roles: [network] }
-  - { name: cmp1, roles: [compute] }
+  - { name: "cmp[1:2]", roles: [compute] }
 spare_hosts:
   - { name: new1, roles: [compute] }
 `;

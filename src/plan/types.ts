@@ -43,8 +43,8 @@ export interface ConfigEdit {
 export type VerifyCheck =
   | { check: 'hosts-reachable' }
   | { check: 'services-up'; services?: readonly ServiceName[]; env?: Environment }
-  /** Every OpenStack service is stopped (all-at-once, before packages change under them). */
-  | { check: 'services-down' }
+  /** These services (every OpenStack service when absent) are stopped everywhere. */
+  | { check: 'services-down'; services?: readonly ServiceName[] }
   | { check: 'min-version'; service: ServiceName; version: string }
   | { check: 'free-disk'; path: string; bytes: number }
   | { check: 'no-error-instances' }

@@ -457,13 +457,39 @@ const CONFIG_EDITS: readonly ConfigEditDef[] = [
       },
       { op: 'set', section: 'DEFAULT', key: 'nova_admin_auth_url', value: { lookup: 'keystone-admin-url' } },
     ],
-    scope: { services: ['neutron-server'], networking: NEUTRON_MODES },
+    // parallel-compute notifies the new Nova once it exists (PARALLEL_NEUTRON), and nothing before that.
+    scope: {
+      services: ['neutron-server'],
+      networking: NEUTRON_MODES,
+      scenarios: ['all-at-once', 'service-by-service', 'live-compute'],
+    },
     reason:
       "OPS: Icehouse neutron-server sends port events to nova's os-server-external-events API, and RH5: " +
       '"if you do not provide these credentials you will not be able to boot any new servers". Option ' +
       'names per NE@2014.1 neutron/common/config.py — RH5 and RDOWIKI misspell the first as ' +
       "notify_nova_port_status_change (facts §8). The password is nova's own service password, read " +
       'from nova.conf [keystone_authtoken] on the same host (assumes neutron-server runs beside nova-api).',
+  },
+  {
+    id: 'parallel-neutron-notifications-off',
+    project: 'neutron',
+    file: NEUTRON_CONF,
+    format: 'ini',
+    ops: [
+      {
+        op: 'set',
+        section: 'DEFAULT',
+        key: 'notify_nova_on_port_status_changes',
+        value: { literal: 'False' },
+      },
+      { op: 'set', section: 'DEFAULT', key: 'notify_nova_on_port_data_changes', value: { literal: 'False' } },
+    ],
+    scope: { services: ['neutron-server'], networking: NEUTRON_MODES, scenarios: ['parallel-compute'] },
+    reason:
+      'OUR INFERENCE: in parallel-compute neutron is upgraded before the new Nova exists, and Icehouse ' +
+      'neutron-server notifies Nova by default (notify_nova_on_port_* = True, NE@2014.1). The old Havana Nova ' +
+      'has no os-server-external-events, so every port event would fail; its Havana computes wait for none. ' +
+      'Notifications stay off until the new region is up (parallel-neutron-notifications).',
   },
   {
     id: 'neutron-ml2-conf',
@@ -638,8 +664,24 @@ const PARALLEL_NEUTRON: readonly ConfigEditDef[] = [
     file: NEUTRON_CONF,
     format: 'ini',
     ops: [
+      {
+        op: 'set',
+        section: 'DEFAULT',
+        key: 'notify_nova_on_port_status_changes',
+        value: { literal: 'True' },
+      },
+      { op: 'set', section: 'DEFAULT', key: 'notify_nova_on_port_data_changes', value: { literal: 'True' } },
       { op: 'set', section: 'DEFAULT', key: 'nova_url', value: { lookup: 'parallel-nova-api-url' } },
       { op: 'set', section: 'DEFAULT', key: 'nova_region_name', value: { lookup: 'parallel-region' } },
+      { op: 'set', section: 'DEFAULT', key: 'nova_admin_username', value: { literal: 'nova' } },
+      { op: 'set', section: 'DEFAULT', key: 'nova_admin_tenant_id', value: { lookup: 'service-tenant-id' } },
+      {
+        op: 'set',
+        section: 'DEFAULT',
+        key: 'nova_admin_password',
+        value: fromNova('keystone_authtoken', 'admin_password'),
+      },
+      { op: 'set', section: 'DEFAULT', key: 'nova_admin_auth_url', value: { lookup: 'keystone-admin-url' } },
     ],
     scope: { services: ['neutron-server'], networking: NEUTRON_MODES, scenarios: ['parallel-compute'] },
     reason:

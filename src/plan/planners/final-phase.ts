@@ -27,11 +27,21 @@ export function finalPhase(
     if (services.length === 0) continue;
     const isController = services.some((s) => isNovaController(ctx, s) || ctx.svc(s).api === 'identity-api');
     const after = isController ? [previousController] : [];
-    kit.unpin(host, { after });
+    const unpinned = kit.unpin(host, { after });
     // Drained computes had theirs in their batch, when a restarted open-iscsi could disconnect nothing.
-    if (!kit.isFullyUpgraded(host.name)) kit.upgrade(host.name, services, { full: true, after });
-    kit.editAll(host, services, 'final', { after });
-    const restart = kit.restart(host.name, services, { after });
+    const upgradedHere = !kit.isFullyUpgraded(host.name);
+    if (upgradedHere) kit.upgrade(host.name, services, { full: true, after });
+    const edited = kit.editAll(host, services, 'final', { after });
+    // Restart only what changed under it: a needless restart of a network agent on a compute that
+    // runs instances again would cut their network (OPS, facts §4).
+    const changed = upgradedHere
+      ? services
+      : services.filter((s) => {
+          const project = ctx.svc(s).project;
+          return edited.includes(project) || (unpinned && project === 'nova');
+        });
+    if (changed.length === 0) continue;
+    const restart = kit.restart(host.name, changed, { after });
     if (isController) previousController = restart;
   }
   const heads: VerifyCheck[] = [];

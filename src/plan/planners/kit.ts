@@ -234,14 +234,19 @@ export class Kit {
     );
   }
 
-  /** Edits on a host for every project it runs services of. */
-  editAll(host: Host, services: readonly ServiceName[], when: EditWhen, opts: StepOptions = {}): void {
+  /** Edits on a host for every project it runs services of; returns the projects that got an edit. */
+  editAll(
+    host: Host,
+    services: readonly ServiceName[],
+    when: EditWhen,
+    opts: StepOptions = {},
+  ): ProjectName[] {
     const projects: ProjectName[] = [];
     for (const s of services) {
       const p = this.ctx.svc(s).project;
       if (!projects.includes(p)) projects.push(p);
     }
-    for (const p of projects) this.edit(host, p, when, opts);
+    return projects.filter((p) => this.edit(host, p, when, opts) !== undefined);
   }
 
   /** Pins that apply to this host (by the services it runs) and the cloud's networking. */
@@ -273,6 +278,7 @@ export class Kit {
     return false;
   }
 
+  /** Clears the host's pins; returns whether it had any (they are Nova's `[upgrade_levels]`). */
   unpin(host: Host, opts: StepOptions = {}): boolean {
     const done = this.pinned.get(host.name);
     if (done === undefined || done.size === 0) return false;

@@ -66,6 +66,20 @@ export function planLiveCompute(kit: Kit): void {
     .filter((p) => appliesToNetworking(p, ctx.inventory.networking))
     .map((p) => `${p.service}=${p.level}`)
     .join(', ');
+  if (
+    computeCount < 2 &&
+    (policy.drain === 'live-migrate' || policy.drain === 'cold-migrate') &&
+    ctx.facts.instances > 0
+  ) {
+    throw inventoryError(
+      ctx.inventory,
+      'policy.drain',
+      `drain: ${policy.drain} moves a compute's instances to another compute, and this cloud has ${computeCount}`,
+      {
+        hint: 'use drain: wait (instances end by themselves) or none (they stay; their network blips), or add a compute',
+      },
+    );
+  }
   if (colocated.length > policy.max_parallel_computes) {
     throw inventoryError(
       ctx.inventory,

@@ -42,6 +42,15 @@ export function planParallelCompute(kit: Kit): void {
       },
     );
   }
+  if (!ctx.spares.some((h) => h.services.includes('nova-compute'))) {
+    throw inventoryError(
+      ctx.inventory,
+      'spare_hosts',
+      'parallel-compute needs at least one spare compute host: the new Nova environment must be able to run ' +
+        'instances before the first old compute is moved into it',
+      { hint: 'add a spare host with role compute' },
+    );
+  }
   const oldRegion = ctx.inventory.openstack.region ?? 'RegionOne';
   const region = `${oldRegion}-${ctx.to.name}`;
   const newDatabase = `${ctx.to.databases.nova ?? 'nova'}_${ctx.to.name}`;

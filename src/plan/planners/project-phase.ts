@@ -88,12 +88,14 @@ export function upgradeProject(
 ) {
   const { b, ctx } = kit;
   const stops: string[] = [];
+  const allStops: string[] = [];
   const syncOn = members.find((m) =>
     m.services.some((s) => ctx.svc(s).dbAccess && ctx.svc(s).project === project),
   );
   if (syncOn !== undefined) kit.onlinePreSyncs(project, syncOn.host.name);
   for (const m of members) {
     const id = kit.stop(m.host.name, m.services);
+    if (id !== undefined) allStops.push(id);
     // The sync waits for the services that use the database; the others (nova-compute, agents) go on.
     if (id !== undefined && m.services.some((s) => ctx.svc(s).dbAccess)) stops.push(id);
   }
@@ -111,7 +113,24 @@ export function upgradeProject(
     deferred === undefined
       ? members
       : members.map((m) => ({ host: m.host, services: m.services.filter((s) => !deferred(s)) }));
-  startTiers(kit, starting, [syncId]);
+  // New code starts only once the old code is stopped everywhere: an unpinned Icehouse conductor would
+  // send compute RPC 3.23 to a Havana nova-compute still running on a host not yet stopped.
+  const stopped =
+    allStops.length <= 4
+      ? allStops
+      : [
+          b.onCloud(
+            `stopped-${project}`,
+            {
+              kind: 'verify',
+              checks: [
+                { check: 'services-down', services: [...new Set(members.flatMap((m) => m.services))] },
+              ],
+            },
+            { after: allStops },
+          ),
+        ];
+  startTiers(kit, starting, [syncId, ...stopped]);
   const services = [...new Set(starting.flatMap((m) => m.services))];
   const head = ctx.pack.dbSync.find((d) => d.project === project)?.toHead;
   const checks: VerifyCheck[] = [{ check: 'services-up', services }];

@@ -43,7 +43,7 @@ export function checkSummary(c: VerifyCheck): string {
     case 'host-empty':
       return c.check;
     case 'services-down':
-      return 'services-down';
+      return c.services === undefined ? 'services-down' : `services-down ${list(c.services)}`;
     case 'services-up':
       return `services-up${c.services === undefined ? '' : ` (${list(c.services, 4)})`}${envTag(c.env)}`;
     case 'min-version':
