@@ -88,6 +88,89 @@ export interface ReleaseDef {
   configDirs: Partial<Record<ProjectName, PerFamily<readonly string[]>>>;
   /** Databases per project (mysqldump targets). */
   databases: Partial<Record<ProjectName, string>>;
+  /**
+   * How the release's services talk to each other (Nova RPC, Neutron → Nova events): what the twin
+   * checks when old and new code run side by side. Absent for releases nobody rehearses.
+   */
+  rpc?: ReleaseRpcDef;
+}
+
+/** One RPC endpoint a release's server offers on a topic. */
+export interface RpcEndpointDef {
+  /**
+   * The newest version of its major the server accepts. oslo.messaging dispatches a message of version
+   * v to an endpoint with the same major and a minor ≥ v's minor.
+   */
+  max: string;
+  /** The endpoint exists only from this point release on (Havana's compute 3.0 proxy: 2013.2.2). */
+  since?: string;
+}
+
+/** One RPC topic (`[upgrade_levels]` option) as one release implements it, server and client side. */
+export interface RpcTopicDef {
+  serves: readonly RpcEndpointDef[];
+  /** Version the release's client sends when it is not pinned: its newest. */
+  sends: string;
+  /**
+   * The client's VERSION_ALIASES: a pin is looked up here, any other value is taken as a literal
+   * version (`VERSION_ALIASES.get(value, value)`, facts §3.1).
+   */
+  aliases: Readonly<Record<string, string>>;
+  /** Aliases that exist only from a point release on (alias → first point release). */
+  aliasesSince?: Readonly<Record<string, string>>;
+  /**
+   * The client has one version only and cannot honour a lower cap: every send fails under such a pin
+   * (Icehouse compute → conductor always targets 2.0, facts §3.3).
+   */
+  uncappable?: boolean;
+  reason: string;
+}
+
+/** Which services send on a topic and which serve it. */
+export interface RpcLinkDef {
+  topic: string;
+  clients: readonly ServiceName[];
+  servers: readonly ServiceName[];
+  /**
+   * `env`: every client talks to every server of the same Nova deployment (background traffic);
+   * `host`: only to the server on its own host; `migration`: only while an instance moves between two
+   * servers (compute ↔ compute during live migration and resize).
+   */
+  scope: 'env' | 'host' | 'migration';
+  /**
+   * Clients cannot work without a compatible server: they fail to start when every running server
+   * rejects their version, and report down while none runs (nova-compute and nova-conductor).
+   */
+  required?: boolean;
+  reason: string;
+}
+
+/** An HTTP API one service calls on another to push events (Neutron → Nova external events). */
+export interface EventApiDef {
+  api: string;
+  sender: ServiceName;
+  receiver: ServiceName;
+  /** This release's sender calls the API. */
+  sends: boolean;
+  /** This release's receiver serves the API. */
+  serves: boolean;
+  /** The sender sends nothing when every one of these options is set to `off`. */
+  senderSwitch?: { file: string; section: string; keys: readonly string[]; off: string };
+  /**
+   * A service of this release that waits for the events when it boots an instance, unless the option
+   * (file, section, key) is set to `off`.
+   */
+  waiter?: { service: ServiceName; file: string; section: string; key: string; off: string };
+  reason: string;
+}
+
+export interface ReleaseRpcDef {
+  /** Per `[upgrade_levels]` topic name: compute, conductor, scheduler, network. */
+  topics: Readonly<Record<string, RpcTopicDef>>;
+  links: readonly RpcLinkDef[];
+  events: readonly EventApiDef[];
+  /** Services whose stop or restart interrupts the network of the instances on the same host. */
+  dataPlane: readonly ServiceName[];
 }
 
 /** Where a config value comes from. Secrets are never literals in the catalog or in a plan. */

@@ -9,7 +9,16 @@
 //   ceilometer binaries — CE@2014.1 setup.cfg; Ubuntu unit names are ASSUMED equal to the binary
 //   names, and the RDO names come from a pastebin rpm listing (weak, facts §9).
 
-import type { ConfigEditDef, Networking, ProjectName, ReleaseDef, RoleDef, ServiceDef } from '../types.js';
+import type {
+  ConfigEditDef,
+  Networking,
+  ProjectName,
+  ReleaseDef,
+  RoleDef,
+  RpcLinkDef,
+  ServiceDef,
+  ServiceName,
+} from '../types.js';
 
 /** Library and shared-config packages of a project, replaced along with any of its daemons. */
 const COMMON = {
@@ -358,3 +367,76 @@ export const CONF = {
     rhel: '/etc/openstack-dashboard/local_settings',
   },
 } as const satisfies Record<string, string | ConfigEditDef['file']>;
+
+// ---------------------------------------------------------------------------------------------------
+// Who talks to whom over Nova RPC (the same in Havana and Icehouse; the versions are per release).
+// Sources: facts §3 (NOVA@2013.2.x, NOVA@2014.1); where the facts file is silent the reason says
+// INFERENCE. The twin checks every pair of a link when both ends run (facts §3.2 dispatch rule).
+
+export const NOVA_RPC_LINKS_2013: readonly RpcLinkDef[] = [
+  {
+    topic: 'compute',
+    clients: ['nova-api', 'nova-scheduler', 'nova-conductor'],
+    servers: ['nova-compute'],
+    scope: 'env',
+    reason:
+      'The API casts instance actions to the compute, the scheduler (Havana run_instance) and the conductor ' +
+      '(build, live-migrate checks) call it: this is the traffic `[upgrade_levels] compute` caps (facts §3.2: ' +
+      '"Without any pin, Icehouse controllers send 3.x messages up to 3.23"). INFERENCE: which controller ' +
+      'daemons send is read from the rpcapi users, not from a source in the facts file.',
+  },
+  {
+    topic: 'compute',
+    clients: ['nova-compute'],
+    servers: ['nova-compute'],
+    scope: 'migration',
+    reason:
+      'Live migration and resize: source and destination computes call each other (stable/havana 2c63cae921 ' +
+      '"Allow resizes and migrates during live upgrade"; RH5/RDOWIKI pin the computes for it, facts §3.4).',
+  },
+  {
+    topic: 'conductor',
+    clients: ['nova-compute', 'nova-network'],
+    servers: ['nova-conductor'],
+    scope: 'env',
+    required: true,
+    reason:
+      'Computes reach the database only through nova-conductor ([conductor] use_local = False, facts §3.3); ' +
+      'an Icehouse compute targets conductor 2.0 only, which a Havana conductor (≤ 1.58) cannot serve. ' +
+      'nova-network on computes is ASSUMED to behave the same (see its ServiceDef).',
+  },
+  {
+    topic: 'scheduler',
+    clients: ['nova-api', 'nova-conductor'],
+    servers: ['nova-scheduler'],
+    scope: 'env',
+    reason:
+      'The conductor (and the API in older paths) asks the scheduler for hosts; Icehouse serves 2.9 and 3.0 ' +
+      '(_SchedulerManagerV3Proxy, facts §3.3). INFERENCE for the list of clients.',
+  },
+  {
+    topic: 'network',
+    clients: ['nova-api'],
+    servers: ['nova-network'],
+    scope: 'env',
+    reason:
+      'nova-network mode: the API calls nova-network (floating IPs, networks); capped by `[upgrade_levels] ' +
+      'network` (facts §3.1). INFERENCE for the list of clients.',
+  },
+  {
+    topic: 'network',
+    clients: ['nova-compute'],
+    servers: ['nova-network'],
+    scope: 'host',
+    reason:
+      "Multi-host nova-network: a compute allocates its instances' networks from its own nova-network. " +
+      'INFERENCE from the multi-host design; not in the facts file.',
+  },
+];
+
+/**
+ * Restarting or stopping these interrupts the networking of the instances on the host: the OVS agent
+ * resets its flows when it starts, nova-network rebuilds bridges, iptables and dnsmasq (OPS warns of
+ * "intermittent instance network interruptions" while agents rebuild the networking, facts §4).
+ */
+export const DATA_PLANE_2013: readonly ServiceName[] = ['neutron-openvswitch-agent', 'nova-network'];
