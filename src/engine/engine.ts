@@ -67,9 +67,13 @@ export interface RunOutcome {
 
 export const DEFAULT_PARALLELISM = 64;
 
-/** Generous by default: a drain that waits for workloads can take hours. */
+/**
+ * Generous by default: estimates assume the initial spread of instances, and a compute that received
+ * migrated instances, or whose workloads run long, drains for much longer.
+ */
 export function defaultStepTimeoutMs(step: Step): number {
-  return Math.max(10 * step.estimate_s, 3600) * 1000;
+  const floor = step.action.kind === 'drain-compute' ? 24 * 3600 : 3600;
+  return Math.max(10 * step.estimate_s, floor) * 1000;
 }
 
 interface Completion {

@@ -14,5 +14,6 @@ export function checkContextFor(inventory: Inventory, catalog: Catalog, scenario
     pack,
     hosts: inventory.hosts,
     spareHosts: scenario === 'parallel-compute' ? effectiveSpareHosts(inventory, to) : [],
+    dataPlane: to.rpc?.dataPlane ?? [],
   };
 }

@@ -43,13 +43,14 @@ export interface ConfigEdit {
 export type VerifyCheck =
   | { check: 'hosts-reachable' }
   | { check: 'services-up'; services?: readonly ServiceName[]; env?: Environment }
-  /** These services (every OpenStack service when absent) are stopped everywhere. */
-  | { check: 'services-down'; services?: readonly ServiceName[] }
+  /** These services (every OpenStack service when absent) are stopped on these hosts (everywhere when absent). */
+  | { check: 'services-down'; services?: readonly ServiceName[]; hosts?: readonly string[] }
   | { check: 'min-version'; service: ServiceName; version: string }
   | { check: 'free-disk'; path: string; bytes: number }
   | { check: 'no-error-instances' }
   | { check: 'schema-head'; project: ProjectName; head: string; database?: string }
-  | { check: 'capacity'; env: Environment; instances: number; ram_mb: number }
+  /** Room for `instances` in `env`, not counting `hosts` (the batch about to be disabled). */
+  | { check: 'capacity'; env: Environment; instances: number; ram_mb: number; hosts?: readonly string[] }
   | { check: 'api'; api: string; env?: Environment }
   | { check: 'smoke-boot'; env?: Environment }
   | { check: 'host-empty' };

@@ -157,6 +157,7 @@ export function buildModel(plan: Plan, ctx: CheckContext, g: PlanGraph): Model {
 
   // Pass 2: chain entries, in step index order (sorted by topological position below).
   const byKind = new Map<ActionKind, number[]>();
+  const dataPlane = new Set(ctx.dataPlane ?? []);
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
     let list = byKind.get(s.action.kind);
@@ -166,7 +167,7 @@ export function buildModel(plan: Plan, ctx: CheckContext, g: PlanGraph): Model {
     }
     list.push(i);
     if (!hosts.has(s.host)) continue;
-    for (const [service, effect] of effectsOf(s, pairsOn.get(s.host) ?? [])) {
+    for (const [service, effect] of effectsOf(s, pairsOn.get(s.host) ?? [], dataPlane)) {
       const p = pairIndex.get(s.host)!.get(service)!;
       // A step naming a service twice acts on it once.
       if (p.chain[p.chain.length - 1] === i) continue;
@@ -230,7 +231,16 @@ function namedServices(s: Step): readonly string[] {
 }
 
 /** The (service, effect) pairs of one step on its host (DESIGN §5 semantics, "acts on"). */
-function effectsOf(s: Step, onHost: readonly Pair[]): Array<[string, Effect]> {
+/** Nova's `[upgrade_levels]` is read by the services that send RPC, not by the data plane. */
+function readsPin(p: Pair, dataPlane: ReadonlySet<string>): boolean {
+  return p.def?.project === 'nova' && !dataPlane.has(p.service);
+}
+
+function effectsOf(
+  s: Step,
+  onHost: readonly Pair[],
+  dataPlane: ReadonlySet<string>,
+): Array<[string, Effect]> {
   const a = s.action;
   switch (a.kind) {
     case 'stop-services':
@@ -246,9 +256,9 @@ function effectsOf(s: Step, onHost: readonly Pair[]): Array<[string, Effect]> {
     case 'edit-config':
       return onHost.filter((p) => p.def?.project === a.project).map((p) => [p.service, 'config']);
     case 'set-rpc-pin':
-      return onHost.filter((p) => p.def?.project === 'nova').map((p) => [p.service, 'pin']);
+      return onHost.filter((p) => readsPin(p, dataPlane)).map((p) => [p.service, 'pin']);
     case 'clear-rpc-pin':
-      return onHost.filter((p) => p.def?.project === 'nova').map((p) => [p.service, 'unpin']);
+      return onHost.filter((p) => readsPin(p, dataPlane)).map((p) => [p.service, 'unpin']);
     case 'retarget-compute':
       return onHost.filter((p) => isComputeSide(p.def)).map((p) => [p.service, 'retarget']);
     default:

@@ -27,11 +27,19 @@ describe('parallel.new-env-first', () => {
 });
 
 describe('parallel.capacity-checked', () => {
-  it('reports drains with no capacity check before them', () => {
+  it('reports drains that move workloads with no capacity check before them', () => {
     const { b, ctx } = parallelPlan();
     b.patch('new/@cloud/verify', { action: verify({ check: 'services-up', env: 'new' }) });
+    for (const h of ['cmp1', 'cmp2']) b.patch(`move/${h}/drain`, { action: drain('cold-migrate') });
     const vs = ofInvariant(check(b, ctx), 'parallel.capacity-checked');
     expect(vs.map((v) => v.steps)).toEqual([['move/cmp1/drain'], ['move/cmp2/drain']]);
+  });
+
+  it('needs no capacity check before drains that wait for workloads to end', () => {
+    const { b, ctx } = parallelPlan();
+    b.patch('new/@cloud/verify', { action: verify({ check: 'services-up', env: 'new' }) });
+    for (const h of ['cmp1', 'cmp2']) b.patch(`move/${h}/drain`, { action: drain('wait') });
+    expect(ofInvariant(check(b, ctx), 'parallel.capacity-checked')).toEqual([]);
   });
 });
 

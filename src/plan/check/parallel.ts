@@ -42,7 +42,11 @@ export function checkNewEnvFirst(m: Model, r: Reporter, cap: number): void {
 
 export function checkCapacityChecked(m: Model, r: Reporter): void {
   const id = 'parallel.capacity-checked';
-  const drains = m.stepsOf('drain-compute');
+  // Only drains that move workloads need room; one that waits for them to end moves nothing.
+  const drains = m.stepsOf('drain-compute').filter((d) => {
+    const a = m.plan.steps[d]!.action;
+    return a.kind === 'drain-compute' && a.mode !== 'wait';
+  });
   if (drains.length === 0) return;
   const g = m.g;
   const n = g.steps.length;

@@ -9,6 +9,11 @@ export interface CheckContext {
   pack: UpgradePack;
   hosts: readonly Host[];
   spareHosts: readonly Host[];
+  /**
+   * Services that carry instance traffic and read no `[upgrade_levels]` pin (nova-network): a pin
+   * change needs no restart of them, and restarting one would cut its instances' network.
+   */
+  dataPlane?: readonly string[];
 }
 
 export interface Violation {

@@ -28,7 +28,11 @@ export interface ComputeBatchOptions {
 export function computeBatches(kit: Kit, opts: ComputeBatchOptions): void {
   const { b, ctx } = kit;
   const policy = ctx.inventory.policy;
-  const sizes = batchSizes(opts.computes.length, policy.canary, policy.max_parallel_computes);
+  // A migrating drain needs somewhere to go: no batch takes every compute of the environment.
+  const moves = opts.drain === 'live-migrate' || opts.drain === 'cold-migrate';
+  const cap =
+    moves && opts.inEnv !== 'new' ? Math.max(1, opts.computes.length - 1) : policy.max_parallel_computes;
+  const sizes = batchSizes(opts.computes.length, policy.canary, Math.min(policy.max_parallel_computes, cap));
   const batches = splitIntoBatches(opts.computes, sizes);
   // Instances are spread evenly over every compute of the cloud; the position of a host in `computes`
   // picks its share.
@@ -45,16 +49,27 @@ export function computeBatches(kit: Kit, opts: ComputeBatchOptions): void {
     const last = k === batches.length;
     const waitFor = last && opts.beforeLastBatch !== undefined ? opts.beforeLastBatch() : [];
     const instances = batch.reduce((sum, h) => sum + instancesOf(h), 0);
-    const capacity = b.onCloud(
-      `verify-capacity-b${k}`,
-      {
-        kind: 'verify',
-        checks: [{ check: 'capacity', env: opts.inEnv ?? 'old', instances, ram_mb: instances * ram }],
-      },
-      { after: waitFor, batch: k },
-    );
+    // Room is checked where instances go, when they go somewhere: a drain that waits moves nothing.
+    const capacity = moves
+      ? b.onCloud(
+          `verify-capacity-b${k}`,
+          {
+            kind: 'verify',
+            checks: [
+              {
+                check: 'capacity',
+                env: opts.inEnv ?? 'old',
+                instances,
+                ram_mb: instances * ram,
+                hosts: batch.map((h) => h.name),
+              },
+            ],
+          },
+          { after: waitFor, batch: k },
+        )
+      : undefined;
     disableAndDrain(kit, batch, {
-      after: [capacity],
+      after: capacity === undefined ? waitFor : [capacity],
       drain: opts.drain,
       instancesOf,
       ...(opts.drainToRegion === undefined ? {} : { toRegion: opts.drainToRegion }),

@@ -34,11 +34,14 @@ export function finalPhase(
     const edited = kit.editAll(host, services, 'final', { after });
     // Restart only what changed under it: a needless restart of a network agent on a compute that
     // runs instances again would cut their network (OPS, facts §4).
+    const dataPlane = ctx.to.rpc?.dataPlane ?? [];
     const changed = upgradedHere
       ? services
       : services.filter((s) => {
           const project = ctx.svc(s).project;
-          return edited.includes(project) || (unpinned && project === 'nova');
+          if (edited.includes(project)) return true;
+          // The pin is read by the RPC senders, not by a data-plane service such as nova-network.
+          return unpinned && project === 'nova' && !dataPlane.includes(s);
         });
     if (changed.length === 0) continue;
     const restart = kit.restart(host.name, changed, { after });

@@ -17,10 +17,13 @@ export function prepareComputes(
   for (const h of computes) {
     const edited = kit.edit(h, 'nova', 'stay-on-old') !== undefined;
     if (opts.pin) kit.pin(h);
+    // The pin and the edit are read by nova-compute; restarting a data-plane service (nova-network)
+    // would cut the network of the instances still on the host.
+    const dataPlane = ctx.from.rpc?.dataPlane ?? [];
     if (edited || opts.pin)
       kit.restart(
         h.name,
-        h.services.filter((s) => isComputeSide(ctx, s)),
+        h.services.filter((s) => isComputeSide(ctx, s) && !dataPlane.includes(s)),
       );
   }
   b.closePhase('verify', { kind: 'verify', checks: [{ check: 'services-up', services: ['nova-compute'] }] });

@@ -124,7 +124,11 @@ export function upgradeProject(
             {
               kind: 'verify',
               checks: [
-                { check: 'services-down', services: [...new Set(members.flatMap((m) => m.services))] },
+                {
+                  check: 'services-down',
+                  services: [...new Set(members.flatMap((m) => m.services))],
+                  hosts: members.map((m) => m.host.name),
+                },
               ],
             },
             { after: allStops },
