@@ -69,7 +69,102 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
       );
     });
 
+  program
+    .command('rehearse')
+    .description('run the upgrade on the twin (a simulated copy of the cloud), journaled like a real run')
+    .argument('<file>', 'inventory (YAML)')
+    .addOption(
+      new Option('-s, --scenario <scenario>', 'upgrade scenario').choices(SCENARIOS).makeOptionMandatory(),
+    )
+    .option('--seed <n>', 'seed of the twin: the same seed gives the same rehearsal', '1')
+    .option(
+      '--inject <fault>',
+      'inject a fault, HOST:ACTION:KIND (KIND: fail, hang, slow); repeatable',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--plan <file>', 'rehearse this plan JSON (e.g. edited by hand) instead of planning')
+    .option('--rehearse-rejected', 'rehearse a plan the checker rejects, to see how it breaks')
+    .option('--state <dir>', 'state directory (journal, twin)', '.stackhop')
+    .option('--parallelism <n>', 'steps running at once across the cloud')
+    .option('--json', 'print the outcome and measurements as JSON')
+    .option('-q, --quiet', 'no progress lines')
+    .action(async (file, opts) => {
+      const { rehearseCommand, parseSeed } = await import('./commands/rehearse.js');
+      await run(
+        rehearseCommand(file, {
+          scenario: opts.scenario,
+          seed: parseSeed(opts.seed),
+          inject: opts.inject,
+          ...(opts.plan === undefined ? {} : { plan: opts.plan }),
+          rehearseRejected: opts.rehearseRejected === true,
+          state: opts.state,
+          json: opts.json === true,
+          quiet: opts.quiet === true,
+          ...(opts.parallelism === undefined
+            ? {}
+            : { parallelism: parsePositive(opts.parallelism, '--parallelism') }),
+        }),
+      );
+    });
+
+  program
+    .command('compare')
+    .description('rehearse all four scenarios on the twin and compare what each costs; recommend one')
+    .argument('<file>', 'inventory (YAML)')
+    .option('--seed <n>', 'seed of the twin', '1')
+    .option('--max-api-downtime <duration>', 'longest acceptable outage of any API (e.g. 30m, 2h)')
+    .option('--spare-hosts <n>', "spare machines available (default: the inventory's spare_hosts)")
+    .option('--window <duration>', 'the whole upgrade must fit in this window (e.g. 8h, 2d)')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (file, opts) => {
+      const { compare } = await import('./commands/compare.js');
+      const { parseSeed } = await import('./commands/rehearse.js');
+      await run(
+        compare(file, {
+          seed: parseSeed(opts.seed),
+          json: opts.json === true,
+          ...(opts.maxApiDowntime === undefined ? {} : { maxApiDowntime: opts.maxApiDowntime }),
+          ...(opts.spareHosts === undefined ? {} : { spareHosts: opts.spareHosts }),
+          ...(opts.window === undefined ? {} : { window: opts.window }),
+        }),
+      );
+    });
+
+  program
+    .command('status')
+    .description('list runs, or show one: where it stands, what failed, what is left')
+    .argument('[run]', 'run id')
+    .option('--state <dir>', 'state directory', '.stackhop')
+    .option('--json', 'print as JSON')
+    .action(async (runId, opts) => {
+      const { status } = await import('./commands/status.js');
+      await run(status(runId, { state: opts.state, json: opts.json === true }));
+    });
+
+  program
+    .command('resume')
+    .description('continue a run from its journal: done steps are skipped, running ones probed')
+    .argument('<run>', 'run id')
+    .option('--state <dir>', 'state directory', '.stackhop')
+    .option('--json', 'print the outcome as JSON')
+    .option('-q, --quiet', 'no progress lines')
+    .action(async (runId, opts) => {
+      const { resume } = await import('./commands/resume.js');
+      await run(resume(runId, { state: opts.state, json: opts.json === true, quiet: opts.quiet === true }));
+    });
+
   return program;
+}
+
+function parsePositive(text: string, option: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1) {
+    throw new StackhopError('ERR_USAGE', `${option}: "${text}" is not a positive whole number`, {
+      exitCode: EXIT_BAD_INPUT,
+    });
+  }
+  return n;
 }
 
 function report(err: unknown): number {

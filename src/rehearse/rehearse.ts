@@ -1,0 +1,208 @@
+// A rehearsal: the real engine driving the twin on a virtual clock, with the same journal as a real
+// run. Used by `stackhop rehearse`, `resume` of a rehearsal, and `compare` (in memory, four at once).
+
+import { join } from 'node:path';
+import type { Catalog, ScenarioId } from '../catalog/types.js';
+import { type Fault, openTwinStore, parseFault, Twin, type TwinMetrics } from '../drivers/sim/index.js';
+import type { ComputeStatus } from '../engine/driver.js';
+import { Engine, type EngineListener, type RunOutcome } from '../engine/engine.js';
+import { computeHosts } from '../engine/host-classes.js';
+import type { Journal, RunHeader, StoredRun } from '../engine/journal.js';
+import { restoredHosts } from '../engine/restored-hosts.js';
+import { VirtualClock } from '../engine/virtual-clock.js';
+import { EXIT_FAILED, StackhopError } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+import { checkPlan } from '../plan/check/index.js';
+import type { CheckResult } from '../plan/check/types.js';
+import { checkContextFor } from '../plan/check-context.js';
+import { planUpgrade } from '../plan/planners/index.js';
+import type { Plan } from '../plan/types.js';
+import { planHash } from '../store/plan-hash.js';
+
+/** Virtual time of a rehearsal's first instant (a fixed date keeps rehearsals reproducible). */
+export const REHEARSAL_EPOCH = Date.UTC(2026, 0, 1);
+
+export interface RehearsalRequest {
+  inventory: Inventory;
+  /** The inventory file's text, kept in the journal so `resume` rebuilds the same twin. */
+  inventoryText: string;
+  catalog: Catalog;
+  scenario: ScenarioId;
+  seed: number;
+  faults?: readonly string[];
+  /** A plan to rehearse instead of the planner's (e.g. one edited by hand). */
+  plan?: Plan;
+  /** Rehearse even if the checker rejects the plan, to see how it breaks. */
+  rehearseRejected?: boolean;
+  journal: Journal;
+  runId: string;
+  /** Keep the twin's state in this directory, so a killed rehearsal can resume. */
+  twinDir?: string;
+  parallelism?: number;
+  /** Who listens to the run's events, given the plan being rehearsed. */
+  listeners?: (plan: Plan) => readonly EngineListener[];
+  createdWall?: string;
+}
+
+export interface Rehearsal {
+  runId: string;
+  plan: Plan;
+  check: CheckResult;
+  outcome: RunOutcome;
+  metrics: TwinMetrics;
+  fingerprint: string;
+  /** Every compute's service as the Nova API shows it at the end. */
+  computes: ReadonlyMap<string, ComputeStatus>;
+}
+
+/** What the journal keeps about a rehearsal to rebuild its twin on resume. */
+interface TwinOptions {
+  seed: number;
+  faults: readonly string[];
+  inventory_file: string;
+  inventory_text: string;
+  twin_dir: string | null;
+  rehearse_rejected: boolean;
+}
+
+export async function rehearse(req: RehearsalRequest): Promise<Rehearsal> {
+  const plan = req.plan ?? planUpgrade(req.inventory, req.catalog, req.scenario);
+  const check = checkPlan(plan, checkContextFor(req.inventory, req.catalog, plan.scenario));
+  const faults = (req.faults ?? []).map((f) => parseFault(f));
+  const options: TwinOptions = {
+    seed: req.seed,
+    faults: req.faults ?? [],
+    inventory_file: req.inventory.file,
+    inventory_text: req.inventoryText,
+    twin_dir: req.twinDir ?? null,
+    rehearse_rejected: req.rehearseRejected === true,
+  };
+  const header: RunHeader = {
+    id: req.runId,
+    created_at: REHEARSAL_EPOCH,
+    created_wall: req.createdWall ?? new Date().toISOString(),
+    cloud: plan.cloud,
+    scenario: plan.scenario,
+    plan_hash: planHash(plan),
+    driver: 'twin',
+    options: { ...options },
+  };
+  // Refuse before anything is journaled: a rejected plan leaves no run behind.
+  if (!check.ok && req.rehearseRejected !== true) throw planRejected(check);
+  await req.journal.createRun(header, plan);
+  return await runOnTwin(req, plan, check, faults, undefined, header);
+}
+
+export interface ResumeRequest {
+  stored: StoredRun;
+  inventory: Inventory;
+  catalog: Catalog;
+  journal: Journal;
+  parallelism?: number;
+  listeners?: (plan: Plan) => readonly EngineListener[];
+}
+
+/** Continues a journaled rehearsal: same plan, same twin (from its store), same seed and faults. */
+export async function resumeRehearsal(req: ResumeRequest): Promise<Rehearsal> {
+  const o = req.stored.header.options as unknown as TwinOptions;
+  const plan = req.stored.plan;
+  const check = checkPlan(plan, checkContextFor(req.inventory, req.catalog, plan.scenario));
+  return await runOnTwin(
+    {
+      inventory: req.inventory,
+      inventoryText: o.inventory_text,
+      catalog: req.catalog,
+      scenario: plan.scenario,
+      seed: o.seed,
+      faults: o.faults,
+      rehearseRejected: o.rehearse_rejected,
+      journal: req.journal,
+      runId: req.stored.header.id,
+      ...(o.twin_dir === null ? {} : { twinDir: o.twin_dir }),
+      ...(req.parallelism === undefined ? {} : { parallelism: req.parallelism }),
+      ...(req.listeners === undefined ? {} : { listeners: req.listeners }),
+    },
+    plan,
+    check,
+    o.faults.map((f) => parseFault(f)),
+    req.stored,
+    req.stored.header,
+  );
+}
+
+async function runOnTwin(
+  req: RehearsalRequest,
+  plan: Plan,
+  check: CheckResult,
+  faults: readonly Fault[],
+  resumeFrom: StoredRun | undefined,
+  header: RunHeader,
+): Promise<Rehearsal> {
+  const opened = req.twinDir === undefined ? undefined : openTwinStore(join(req.twinDir));
+  const lastTwinTime = opened?.lastTime ?? REHEARSAL_EPOCH;
+  const lastJournalTime =
+    resumeFrom === undefined ? REHEARSAL_EPOCH : await lastEventTime(req.journal, header.id);
+  const clock = new VirtualClock(Math.max(lastTwinTime, lastJournalTime, REHEARSAL_EPOCH));
+  const twin = new Twin({
+    inventory: req.inventory,
+    catalog: req.catalog,
+    scenario: plan.scenario,
+    seed: req.seed,
+    clock,
+    faults,
+    ...(opened === undefined ? {} : { store: opened.store }),
+  });
+  try {
+    const engine = new Engine({
+      runId: req.runId,
+      plan,
+      check,
+      rehearseRejected: req.rehearseRejected === true,
+      driver: twin,
+      clock,
+      journal: req.journal,
+      approveGate: async () => 'rehearsal (gates approve themselves on the twin)',
+      ...(req.parallelism === undefined ? {} : { parallelism: req.parallelism }),
+      ...(resumeFrom === undefined
+        ? {}
+        : { resumeFrom, restoredHosts: await restoredHosts(req.journal, req.runId) }),
+    });
+    for (const l of req.listeners?.(plan) ?? []) engine.on(l);
+    const outcome = await clock.run(() => engine.run());
+    const computes = new Map<string, ComputeStatus>();
+    const envOf = new Map<string, Plan['steps'][number]['env']>();
+    for (const s of plan.steps) if (s.action.kind === 'enable-compute') envOf.set(s.host, s.env);
+    for (const host of [...computeHosts(plan)].sort()) {
+      const st = await twin.computeStatus(host, envOf.get(host));
+      if (st !== undefined) computes.set(host, st);
+    }
+    return {
+      runId: req.runId,
+      plan,
+      check,
+      outcome,
+      metrics: twin.metrics(),
+      fingerprint: twin.fingerprint(),
+      computes,
+    };
+  } finally {
+    await twin.close();
+  }
+}
+
+function planRejected(check: CheckResult): StackhopError {
+  const first = check.violations[0];
+  return new StackhopError(
+    'ERR_PLAN_REJECTED',
+    `the plan breaks ${check.violations.length} invariant(s) and will not be run` +
+      (first === undefined ? '' : `: ${first.invariant}: ${first.message}`),
+    { exitCode: EXIT_FAILED, hint: 'add --rehearse-rejected to rehearse it anyway and see how it breaks' },
+  );
+}
+
+async function lastEventTime(journal: Journal, runId: string): Promise<number> {
+  const stored = await journal.loadRun(runId);
+  if (stored === undefined) return REHEARSAL_EPOCH;
+  const tail = await journal.events(runId, Math.max(0, stored.events - 1), 1);
+  return tail[0]?.at ?? REHEARSAL_EPOCH;
+}
