@@ -48,9 +48,12 @@ function breaksConstraints(o: Feasible, c: Constraints, spares: number): string[
   return out;
 }
 
-/** Lexicographic: longest API outage (to the minute), extra hosts, compute-control host-time, duration. */
+/**
+ * Lexicographic: longest API outage (to the minute, as the table shows it: two outages the operator
+ * reads as equal are equal), extra hosts, workload interruptions, compute-control host-time, duration.
+ */
 function compareFeasible(a: Feasible, b: Feasible): number {
-  const minutes = (o: Feasible) => Math.ceil(maxApiDowntime(o).seconds / 60);
+  const minutes = (o: Feasible) => Math.round(maxApiDowntime(o).seconds / 60);
   return (
     minutes(a) - minutes(b) ||
     a.measure.extra_hosts - b.measure.extra_hosts ||

@@ -67,6 +67,9 @@ export interface RunOutcome {
 
 export const DEFAULT_PARALLELISM = 64;
 
+/** Abort reason once a step has ended: it only cancels the step's timeout. */
+const STEP_ENDED = Object.freeze(new Error('the step has ended'));
+
 /**
  * Generous by default: estimates assume the initial spread of instances, and a compute that received
  * migrated instances, or whose workloads run long, drains for much longer.
@@ -396,23 +399,25 @@ export class Engine {
       signal: ac.signal,
       output: (line) => output.add(line),
     };
-    const timer = new AbortController();
-    const timeoutMs = (this.opts.stepTimeoutMs ?? defaultStepTimeoutMs)(step);
-    clock.sleep(timeoutMs, timer.signal).then(
-      () => ac.abort(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`)),
-      () => undefined,
-    );
-    const work =
-      step.action.kind === 'gate'
-        ? this.gate(step)
-        : driver.execute(step, ctx).then((r) => ({ ...r, ok: true }));
+    // One controller per step: a timeout aborts it with its reason; the step's end aborts it with a
+    // shared reason, which only cancels the timeout (no per-step DOMException, no second controller).
+    const isGate = step.action.kind === 'gate';
+    if (!isGate) {
+      // A gate waits for a person as long as it takes.
+      const timeoutMs = (this.opts.stepTimeoutMs ?? defaultStepTimeoutMs)(step);
+      clock.sleep(timeoutMs, ac.signal).then(
+        () => ac.abort(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`)),
+        () => undefined,
+      );
+    }
+    const work = isGate ? this.gate(step) : driver.execute(step, ctx).then((r) => ({ ...r, ok: true }));
     work.then(
       (r: { ok: boolean; summary?: string; deferred?: boolean }) =>
         this.complete({ v, startedAt, output: output.text(), ...r }),
       (err: unknown) =>
         this.complete({ v, ok: false, startedAt, output: output.text(), error: errorText(err) }),
     );
-    work.finally(() => timer.abort()).catch(() => undefined);
+    work.finally(() => ac.abort(STEP_ENDED)).catch(() => undefined);
   }
 
   private async gate(step: Step): Promise<{ ok: boolean; summary?: string; deferred?: boolean }> {

@@ -43,13 +43,18 @@ const MIGRATIONS: readonly string[] = [
      scenario TEXT NOT NULL,
      plan_hash TEXT NOT NULL,
      driver TEXT NOT NULL,
-     options_json TEXT NOT NULL,
-     plan_json TEXT NOT NULL,
      status TEXT NOT NULL,
      -- engine clock of the last status change (the row changes with nothing else)
      updated_at INTEGER NOT NULL
    );
    CREATE INDEX runs_newest ON runs (created_wall DESC, id DESC);
+   -- The plan and options are megabytes for a big cloud: kept apart so that reading or updating a run's
+   -- status (every append) never walks their overflow pages.
+   CREATE TABLE run_docs (
+     run_id TEXT NOT NULL PRIMARY KEY REFERENCES runs (id),
+     options_json TEXT NOT NULL,
+     plan_json TEXT NOT NULL
+   );
    CREATE TABLE events (
      run_id TEXT NOT NULL REFERENCES runs (id),
      seq INTEGER NOT NULL,
@@ -123,12 +128,15 @@ export class SqliteJournal implements Journal {
   private closed = false;
   private readonly stmt: {
     insertRun: Stmt;
+    insertDocs: Stmt;
     runStatus: Stmt;
     lastSeq: Stmt;
     insertEvent: Stmt;
     stepState: Stmt;
     upsertStep: Stmt;
     deleteStep: Stmt;
+    finishSucceeded: Stmt;
+    finishFailed: Stmt;
     updateRun: Stmt;
     getRun: Stmt;
     steps: Stmt;
@@ -137,6 +145,7 @@ export class SqliteJournal implements Journal {
   };
   private readonly appendTx: (runId: string, events: readonly EngineEvent[]) => void;
   private readonly loadTx: (runId: string) => StoredRun | undefined;
+  private readonly createTx: (header: RunHeader, plan: Plan) => void;
 
   /** Opens the journal file itself; most callers want `openSqliteJournal(stateDir)`. */
   static open(file: string, opts: SqliteJournalOptions): SqliteJournal {
@@ -161,10 +170,12 @@ export class SqliteJournal implements Journal {
         hint: 'put the state directory on a local file system',
       });
     }
-    db.pragma(`synchronous = ${opts.durability === 'power' ? 'FULL' : 'NORMAL'}`);
+    // WAL with synchronous = OFF still hands every commit to the OS before returning, so a killed
+    // process loses nothing; only a power cut can, which is what `process` durability accepts.
+    db.pragma(`synchronous = ${opts.durability === 'power' ? 'FULL' : 'OFF'}`);
     db.pragma('foreign_keys = ON');
     if (opts.durability === 'process') {
-      // Checkpoints sync the file even under NORMAL: fewer of them, and the WAL trimmed after each.
+      // Fewer checkpoints, and the WAL trimmed after each.
       db.pragma('wal_autocheckpoint = 10000');
       db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     }
@@ -172,9 +183,10 @@ export class SqliteJournal implements Journal {
 
     this.stmt = {
       insertRun: db.prepare(
-        `INSERT INTO runs (id, created_at, created_wall, cloud, scenario, plan_hash, driver, options_json,
-           plan_json, status, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, created_at, created_wall, cloud, scenario, plan_hash, driver, status, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      insertDocs: db.prepare('INSERT INTO run_docs (run_id, options_json, plan_json) VALUES (?, ?, ?)'),
       runStatus: db.prepare('SELECT status FROM runs WHERE id = ?').pluck(),
       // ORDER BY … LIMIT 1 walks the primary key from its end; COALESCE(MAX(seq) + 1, 0) would scan
       // every event of the run on every append, which made long runs quadratic.
@@ -194,10 +206,19 @@ export class SqliteJournal implements Journal {
              error = excluded.error, output = excluded.output`,
       ),
       deleteStep: db.prepare('DELETE FROM step_state WHERE run_id = ? AND step_id = ?'),
+      // applyStepEvent for a step that has a row: started_at stays, and a failure keeps the summary.
+      finishSucceeded: db.prepare(
+        `UPDATE step_state SET status = 'succeeded', attempt = ?, finished_at = ?, summary = ?, output = ?,
+           error = NULL WHERE run_id = ? AND step_id = ?`,
+      ),
+      finishFailed: db.prepare(
+        `UPDATE step_state SET status = 'failed', attempt = ?, finished_at = ?, error = ?, output = ?
+           WHERE run_id = ? AND step_id = ?`,
+      ),
       updateRun: db.prepare('UPDATE runs SET status = ?, updated_at = ? WHERE id = ?'),
       getRun: db.prepare(
         `SELECT id, created_at, created_wall, cloud, scenario, plan_hash, driver, options_json, plan_json, status
-           FROM runs WHERE id = ?`,
+           FROM runs JOIN run_docs ON run_docs.run_id = runs.id WHERE id = ?`,
       ),
       steps: db.prepare(
         `SELECT step_id, status, attempt, started_at, finished_at, summary, error, output
@@ -218,6 +239,20 @@ export class SqliteJournal implements Journal {
     // instead of one failing to upgrade its read snapshot.
     this.appendTx = (runId, events) => append.immediate(runId, events);
     this.loadTx = db.transaction((runId: string) => this.loadIn(runId));
+    this.createTx = db.transaction((header: RunHeader, plan: Plan) => {
+      this.stmt.insertRun.run(
+        header.id,
+        header.created_at,
+        header.created_wall,
+        header.cloud,
+        header.scenario,
+        header.plan_hash,
+        header.driver,
+        'running' satisfies RunStatus,
+        header.created_at,
+      );
+      this.stmt.insertDocs.run(header.id, JSON.stringify(header.options), JSON.stringify(plan));
+    });
   }
 
   /** The journal file (for messages). */
@@ -228,19 +263,7 @@ export class SqliteJournal implements Journal {
   async createRun(header: RunHeader, plan: Plan): Promise<void> {
     this.checkOpen();
     try {
-      this.stmt.insertRun.run(
-        header.id,
-        header.created_at,
-        header.created_wall,
-        header.cloud,
-        header.scenario,
-        header.plan_hash,
-        header.driver,
-        JSON.stringify(header.options),
-        JSON.stringify(plan),
-        'running' satisfies RunStatus,
-        header.created_at,
-      );
+      this.createTx(header, plan);
     } catch (err) {
       if (isSqliteError(err) && err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw runExists(header.id, this.file);
@@ -319,6 +342,7 @@ export class SqliteJournal implements Journal {
       status = applyRunEvent(status, e);
       at = e.at;
       if (!isStepEvent(e)) continue;
+      if (this.fastStepUpdate(runId, e)) continue;
       const row = s.stepState.get(runId, e.step) as StepRow | undefined;
       const prev = row === undefined ? undefined : toStepState(row);
       const next = applyStepEvent(prev, e);
@@ -342,6 +366,29 @@ export class SqliteJournal implements Journal {
     // The runs row changes only with the status (a tenth of the append time otherwise); the last
     // activity of a run is its last event.
     if (status !== before) s.updateRun.run(status, at, runId);
+  }
+
+  /**
+   * The three events of nearly every step, written without reading the row first: the same result as
+   * folding applyStepEvent (which the contract's property test checks), at half the cost.
+   */
+  private fastStepUpdate(runId: string, e: EngineEvent): boolean {
+    const s = this.stmt;
+    switch (e.type) {
+      case 'step-started':
+        s.upsertStep.run(runId, e.step, 'running', e.attempt, e.at, null, null, null, null);
+        return true;
+      case 'step-succeeded': {
+        const r = s.finishSucceeded.run(e.attempt, e.at, e.summary ?? null, e.output ?? null, runId, e.step);
+        return r.changes > 0;
+      }
+      case 'step-failed': {
+        const r = s.finishFailed.run(e.attempt, e.at, e.error, e.output ?? null, runId, e.step);
+        return r.changes > 0;
+      }
+      default:
+        return false;
+    }
   }
 
   private loadIn(runId: string): StoredRun | undefined {

@@ -25,6 +25,9 @@ import { createTwinContext } from './state.js';
 import type { TwinStore } from './store.js';
 import { TwinView } from './view.js';
 
+/** The twin's clock resolution for step ends. */
+const TICK_MS = 1000;
+
 export interface TwinOptions {
   inventory: Inventory;
   catalog: Catalog;
@@ -96,18 +99,21 @@ export class Twin implements Driver {
       if (fault?.kind === 'hang') await aborted(ctx.signal);
       const stretch = fault?.kind === 'slow' ? SLOW_FACTOR : 1;
       if (fault?.kind === 'fail') {
-        await this.clock.sleep(Math.round(run.durationMs * FAIL_AFTER_SHARE), ctx.signal);
+        await this.clock.sleep(this.toTick(run.durationMs * FAIL_AFTER_SHARE), ctx.signal);
         throw new StepFailure(`injected fault: ${describeFault(fault)} (${step.id})`);
       }
       if (run.refuse !== undefined) {
-        await this.clock.sleep(run.durationMs * stretch, ctx.signal);
+        await this.clock.sleep(this.toTick(run.durationMs * stretch), ctx.signal);
         const refusal = run.refuse;
         if (refusal.ops.length > 0) this.transact(step, ctx.attempt, (tx) => refusal.ops.forEach(tx));
+        await this.store?.durable();
         throw new StepFailure(refusal.message, { permanent: refusal.permanent });
       }
       if (run.begin !== undefined) this.transact(step, ctx.attempt, run.begin);
       await this.wait(run, stretch, ctx.signal);
       const outcome = this.transact(step, ctx.attempt, run.end);
+      // The cloud has it before the engine hears of it (the store batches steps ending together).
+      await this.store?.durable();
       if (outcome.error !== undefined) {
         ctx.output(outcome.error);
         throw new StepFailure(outcome.error, { permanent: outcome.permanent === true });
@@ -127,6 +133,16 @@ export class Twin implements Driver {
     return computeStatusOf(this.cloud, host, env);
   }
 
+  /**
+   * Milliseconds from now to the first whole second at or after now + ms. Steps end on the twin's
+   * one-second tick, as a cloud's logs would show them; steps of a batch then finish together, and the
+   * engine journals them in one transaction instead of one each.
+   */
+  private toTick(ms: number): number {
+    const now = this.clock.now();
+    return Math.ceil((now + ms) / TICK_MS) * TICK_MS - now;
+  }
+
   async close(): Promise<void> {
     this.store?.close();
   }
@@ -142,7 +158,7 @@ export class Twin implements Driver {
   private async wait(run: ActionRun, stretch: number, signal: AbortSignal): Promise<void> {
     const poll = run.poll;
     if (poll === undefined || poll.pending() === undefined) {
-      await this.clock.sleep(run.durationMs * stretch, signal);
+      await this.clock.sleep(this.toTick(run.durationMs * stretch), signal);
       return;
     }
     const from = this.clock.now();
