@@ -41,6 +41,8 @@ export interface RehearsalRequest {
   parallelism?: number;
   /** Who listens to the run's events, given the plan being rehearsed. */
   listeners?: (plan: Plan) => readonly EngineListener[];
+  /** Called with the engine before it runs (the CLI wires Ctrl-C to pause and abort). */
+  control?: (engine: Engine) => void;
   createdWall?: string;
 }
 
@@ -100,6 +102,7 @@ export interface ResumeRequest {
   journal: Journal;
   parallelism?: number;
   listeners?: (plan: Plan) => readonly EngineListener[];
+  control?: (engine: Engine) => void;
 }
 
 /** Continues a journaled rehearsal: same plan, same twin (from its store), same seed and faults. */
@@ -121,6 +124,7 @@ export async function resumeRehearsal(req: ResumeRequest): Promise<Rehearsal> {
       ...(o.twin_dir === null ? {} : { twinDir: o.twin_dir }),
       ...(req.parallelism === undefined ? {} : { parallelism: req.parallelism }),
       ...(req.listeners === undefined ? {} : { listeners: req.listeners }),
+      ...(req.control === undefined ? {} : { control: req.control }),
     },
     plan,
     check,
@@ -168,6 +172,7 @@ async function runOnTwin(
         : { resumeFrom, restoredHosts: await restoredHosts(req.journal, req.runId) }),
     });
     for (const l of req.listeners?.(plan) ?? []) engine.on(l);
+    req.control?.(engine);
     const outcome = await clock.run(() => engine.run());
     const computes = new Map<string, ComputeStatus>();
     const envOf = new Map<string, Plan['steps'][number]['env']>();

@@ -12,6 +12,7 @@ import { loadPlan } from '../../plan/load-plan.js';
 import { type Rehearsal, rehearse } from '../../rehearse/rehearse.js';
 import { newRunId } from '../../store/run-id.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
+import { interruptible } from '../interrupt.js';
 import { progressReporter } from '../progress.js';
 import type { CommandResult } from '../result.js';
 import { formatViolations } from './plan.js';
@@ -76,6 +77,7 @@ export async function rehearseCommand(file: string, opts: RehearseOptions): Prom
   const runId = newRunId(new Date(), Math.random);
   const write = opts.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
   let result: Rehearsal;
+  const interrupt = interruptible(write);
   try {
     result = await rehearse({
       inventory,
@@ -91,6 +93,7 @@ export async function rehearseCommand(file: string, opts: RehearseOptions): Prom
       twinDir: join(opts.state, 'twins', runId),
       ...(opts.parallelism === undefined ? {} : { parallelism: opts.parallelism }),
       listeners: (p) => (opts.quiet || opts.json ? [] : [progressReporter(p, { write })]),
+      control: interrupt.control,
     });
   } catch (err) {
     if (err instanceof StackhopError && err.code === 'ERR_PLAN_REJECTED') {
@@ -98,6 +101,7 @@ export async function rehearseCommand(file: string, opts: RehearseOptions): Prom
     }
     throw err;
   } finally {
+    interrupt.release();
     await journal.close();
   }
   if (!result.check.ok && !opts.json) {

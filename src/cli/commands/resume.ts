@@ -8,6 +8,7 @@ import { resumeRehearsal } from '../../rehearse/rehearse.js';
 import { planHash } from '../../store/plan-hash.js';
 import { isRunId } from '../../store/run-id.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
+import { interruptible } from '../interrupt.js';
 import { progressReporter } from '../progress.js';
 import type { CommandResult } from '../result.js';
 import { renderRehearsal } from './rehearsal-summary.js';
@@ -57,13 +58,15 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
     const o = stored.header.options as { inventory_text: string; inventory_file: string };
     const inventory = parseInventory(o.inventory_text, o.inventory_file, CATALOG);
     const write = opts.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const interrupt = interruptible(write);
     const r = await resumeRehearsal({
       stored,
       inventory,
       catalog: CATALOG,
       journal,
       listeners: (p) => (opts.quiet || opts.json ? [] : [progressReporter(p, { write })]),
-    });
+      control: interrupt.control,
+    }).finally(() => interrupt.release());
     const exitCode = r.outcome.status === 'succeeded' ? 0 : EXIT_FAILED;
     if (opts.json) {
       return {
