@@ -103,3 +103,37 @@ describe('failure budget', () => {
     expect(left).toBe(r.outcome.counts.steps - r.outcome.counts.succeeded);
   });
 });
+
+describe('failure budget: within it', () => {
+  it('drops a failed compute, finishes its batch and the rest of the phase without it, holds the final phase; resume --clear-faults completes', async () => {
+    const inventory = parseInventory(YAML, 'budget.yaml', CATALOG);
+    const state = join(dir, 'within');
+    const runId = 'r20261125-120000-0002';
+    const journal = openSqliteJournal(state, { durability: 'process' });
+    const r = await rehearse({
+      inventory,
+      inventoryText: YAML,
+      catalog: CATALOG,
+      scenario: 'live-compute',
+      seed: 3,
+      faults: ['cmp04:upgrade-packages:fail'],
+      journal,
+      runId,
+      twinDir: join(state, 'twins', runId),
+    });
+    await journal.close();
+    expect(r.outcome.status).toBe('stopped');
+    expect(r.outcome.failedHosts).toEqual(['cmp04']);
+    expect(r.outcome.reason).toMatch(/cmp04 failed \(within max_failed_hosts 2\)/);
+    // Every other compute went through its whole rolling upgrade; nothing of the final phase ran.
+    for (const [host, s] of r.computes) {
+      if (host === 'cmp04') continue;
+      expect(s, host).toEqual({ up: true, enabled: true });
+    }
+    expect(r.metrics.not_on_target.filter((x) => !x.startsWith('cmp04:')).length).toBe(0);
+
+    const resumed = await runCli(['resume', runId, '--state', state, '--clear-faults', '-q']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/: succeeded after/);
+  });
+});

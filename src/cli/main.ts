@@ -149,9 +149,17 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     .option('--state <dir>', 'state directory', '.stackhop')
     .option('--json', 'print the outcome as JSON')
     .option('-q, --quiet', 'no progress lines')
+    .option('--clear-faults', 'rehearsals: go on without the injected faults (as if the hosts were fixed)')
     .action(async (runId, opts) => {
       const { resume } = await import('./commands/resume.js');
-      await run(resume(runId, { state: opts.state, json: opts.json === true, quiet: opts.quiet === true }));
+      await run(
+        resume(runId, {
+          state: opts.state,
+          json: opts.json === true,
+          quiet: opts.quiet === true,
+          clearFaults: opts.clearFaults === true,
+        }),
+      );
     });
 
   return program;

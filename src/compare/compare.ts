@@ -57,16 +57,30 @@ export async function compareScenarios(req: CompareRequest): Promise<Comparison>
       }
       throw err;
     }
-    const r = await rehearse({
-      inventory: req.inventory,
-      inventoryText: req.inventoryText,
-      catalog: req.catalog,
-      scenario,
-      seed: req.seed,
-      plan,
-      journal: new MemoryJournal(),
-      runId: `compare-${scenario}`,
-    });
+    let r: Awaited<ReturnType<typeof rehearse>>;
+    try {
+      r = await rehearse({
+        inventory: req.inventory,
+        inventoryText: req.inventoryText,
+        catalog: req.catalog,
+        scenario,
+        seed: req.seed,
+        plan,
+        journal: new MemoryJournal(),
+        runId: `compare-${scenario}`,
+      });
+    } catch (err) {
+      // The planner's own plan broke an invariant: a stackhop bug, reported for this scenario only.
+      if (err instanceof StackhopError && err.code === 'ERR_PLAN_REJECTED') {
+        outcomes.push({
+          scenario,
+          feasible: false,
+          reason: `stackhop's plan was rejected (please report): ${err.message}`,
+        });
+        continue;
+      }
+      throw err;
+    }
     const measure = measureOf(r.metrics, r.outcome.finishedAt - r.outcome.startedAt);
     outcomes.push({
       scenario,

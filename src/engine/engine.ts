@@ -277,11 +277,15 @@ export class Engine {
         if (result === 'done') this.status[v] = SUCCEEDED;
       }
     }
-    // A compute re-enabled after an earlier stop must be disabled again before its upgrade goes on.
+    // A compute re-enabled after an earlier stop must be disabled and drained again before its upgrade
+    // goes on.
     for (const host of this.opts.restoredHosts ?? []) {
       for (let v = 0; v < this.n; v++) {
         const s = this.g.steps[v]!;
-        if (s.host !== host || this.status[v] !== SUCCEEDED || s.action.kind !== 'disable-compute') continue;
+        const kind = s.action.kind;
+        // Instances may have landed on it while it was enabled: disable and drain it again.
+        if (s.host !== host || this.status[v] !== SUCCEEDED) continue;
+        if (kind !== 'disable-compute' && kind !== 'drain-compute') continue;
         const enabled = this.g.steps.some(
           (t, u) => t.host === host && t.action.kind === 'enable-compute' && this.status[u] === SUCCEEDED,
         );
@@ -534,6 +538,9 @@ export class Engine {
       budget: this.budget,
     });
     this.holdPhase = Math.min(this.holdPhase, this.phaseIdx[v]!);
+    // The batch goes on without the host: what waits for its failed step in this phase (the batch's
+    // verify) no longer does, as for its skipped steps.
+    skipped.push(v);
     for (let u = 0; u < this.n; u++) {
       const t = this.g.steps[u]!;
       if (t.host !== s.host || this.status[u] !== PENDING) continue;
@@ -593,6 +600,14 @@ export class Engine {
         closes: [],
         ...(env === undefined ? {} : { env }),
       };
+      // Journaled before it acts: a resume must know the host may be enabled again, and disable it
+      // before its upgrade goes on.
+      const restored = {
+        host,
+        enabled: true,
+        reason: 'nova-compute is up; re-enabled after the run stopped',
+      };
+      await this.commit([{ type: 'compute-restored', at: clock.now(), ...restored }]);
       const ac = new AbortController();
       try {
         await driver.execute(restore, {
@@ -601,12 +616,22 @@ export class Engine {
           signal: ac.signal,
           output: () => undefined,
         });
-        out.push({ host, enabled: true, reason: 'nova-compute is up; re-enabled after the run stopped' });
+        out.push(restored);
       } catch (err) {
-        out.push({ host, enabled: false, reason: `re-enabling failed: ${errorText(err)}` });
+        const failed = { host, enabled: false, reason: `re-enabling failed: ${errorText(err)}` };
+        await this.commit([{ type: 'compute-restored', at: clock.now(), ...failed }]);
+        out.push(failed);
       }
     }
-    await this.commit(out.map((r) => ({ type: 'compute-restored', at: clock.now(), ...r })));
+    await this.commit(
+      out
+        .filter((r) => !r.enabled && !r.reason.startsWith('re-enabling failed'))
+        .map((r) => ({
+          type: 'compute-restored',
+          at: clock.now(),
+          ...r,
+        })),
+    );
     return out;
   }
 

@@ -1,16 +1,24 @@
 // A rehearsal: the real engine driving the twin on a virtual clock, with the same journal as a real
 // run. Used by `stackhop rehearse`, `resume` of a rehearsal, and `compare` (in memory, four at once).
 
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Catalog, ScenarioId } from '../catalog/types.js';
-import { type Fault, openTwinStore, parseFault, Twin, type TwinMetrics } from '../drivers/sim/index.js';
+import {
+  type Fault,
+  openTwinStore,
+  parseFault,
+  TWIN_STORE_FILE,
+  Twin,
+  type TwinMetrics,
+} from '../drivers/sim/index.js';
 import type { ComputeStatus } from '../engine/driver.js';
 import { Engine, type EngineListener, type RunOutcome } from '../engine/engine.js';
 import { computeHosts } from '../engine/host-classes.js';
 import type { Journal, RunHeader, StoredRun } from '../engine/journal.js';
 import { restoredHosts } from '../engine/restored-hosts.js';
 import { VirtualClock } from '../engine/virtual-clock.js';
-import { EXIT_FAILED, StackhopError } from '../errors.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, StackhopError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { checkPlan } from '../plan/check/index.js';
 import type { CheckResult } from '../plan/check/types.js';
@@ -63,8 +71,10 @@ interface TwinOptions {
   faults: readonly string[];
   inventory_file: string;
   inventory_text: string;
+  /** Where the twin's store was (absolute); a resume finds it from its own --state and the run id. */
   twin_dir: string | null;
   rehearse_rejected: boolean;
+  parallelism: number | null;
 }
 
 export async function rehearse(req: RehearsalRequest): Promise<Rehearsal> {
@@ -76,8 +86,9 @@ export async function rehearse(req: RehearsalRequest): Promise<Rehearsal> {
     faults: req.faults ?? [],
     inventory_file: req.inventory.file,
     inventory_text: req.inventoryText,
-    twin_dir: req.twinDir ?? null,
+    twin_dir: req.twinDir === undefined ? null : resolve(req.twinDir),
     rehearse_rejected: req.rehearseRejected === true,
+    parallelism: req.parallelism ?? null,
   };
   const header: RunHeader = {
     id: req.runId,
@@ -91,6 +102,9 @@ export async function rehearse(req: RehearsalRequest): Promise<Rehearsal> {
   };
   // Refuse before anything is journaled: a rejected plan leaves no run behind.
   if (!check.ok && req.rehearseRejected !== true) throw planRejected(check);
+  faults.forEach((f, i) => {
+    checkFaultMatches(plan, f, req.faults?.[i] ?? '');
+  });
   await req.journal.createRun(header, plan);
   return await runOnTwin(req, plan, check, faults, undefined, header);
 }
@@ -100,14 +114,27 @@ export interface ResumeRequest {
   inventory: Inventory;
   catalog: Catalog;
   journal: Journal;
-  parallelism?: number;
   listeners?: (plan: Plan) => readonly EngineListener[];
   control?: (engine: Engine) => void;
+  /** The twin's store of this run under the state directory used now. */
+  twinDir?: string;
+  /** The operator "fixed" the injected faults: the rest of the rehearsal runs without them. */
+  clearFaults?: boolean;
 }
 
 /** Continues a journaled rehearsal: same plan, same twin (from its store), same seed and faults. */
 export async function resumeRehearsal(req: ResumeRequest): Promise<Rehearsal> {
   const o = req.stored.header.options as unknown as TwinOptions;
+  const twinDir = o.twin_dir === null ? undefined : (req.twinDir ?? o.twin_dir);
+  if (twinDir !== undefined && req.stored.steps.size > 0 && !existsSync(join(twinDir, TWIN_STORE_FILE))) {
+    // A fresh twin would be a different cloud: refuse rather than continue on it.
+    throw new StackhopError(
+      'ERR_NO_TWIN',
+      `run ${req.stored.header.id}: its twin (${join(twinDir, TWIN_STORE_FILE)}) is missing, so the rehearsal cannot go on`,
+      { exitCode: EXIT_BAD_INPUT, hint: 'resume with the --state directory the rehearsal was started with' },
+    );
+  }
+  const faults = req.clearFaults === true ? [] : o.faults;
   const plan = req.stored.plan;
   const check = checkPlan(plan, checkContextFor(req.inventory, req.catalog, plan.scenario));
   return await runOnTwin(
@@ -117,18 +144,18 @@ export async function resumeRehearsal(req: ResumeRequest): Promise<Rehearsal> {
       catalog: req.catalog,
       scenario: plan.scenario,
       seed: o.seed,
-      faults: o.faults,
+      faults,
       rehearseRejected: o.rehearse_rejected,
       journal: req.journal,
       runId: req.stored.header.id,
-      ...(o.twin_dir === null ? {} : { twinDir: o.twin_dir }),
-      ...(req.parallelism === undefined ? {} : { parallelism: req.parallelism }),
+      ...(twinDir === undefined ? {} : { twinDir }),
+      ...(o.parallelism === null || o.parallelism === undefined ? {} : { parallelism: o.parallelism }),
       ...(req.listeners === undefined ? {} : { listeners: req.listeners }),
       ...(req.control === undefined ? {} : { control: req.control }),
     },
     plan,
     check,
-    o.faults.map((f) => parseFault(f)),
+    faults.map((f) => parseFault(f)),
     req.stored,
     req.stored.header,
   );
@@ -192,6 +219,25 @@ async function runOnTwin(
     };
   } finally {
     await twin.close();
+  }
+}
+
+/** A fault that matches no step would rehearse nothing: the operator would believe a failure was tried. */
+function checkFaultMatches(plan: Plan, f: Fault, text: string): void {
+  const onHost = plan.steps.filter((s) => f.host === '*' || s.host === f.host);
+  if (onHost.length === 0) {
+    throw new StackhopError('ERR_USAGE', `--inject ${text}: no step of the plan runs on ${f.host}`, {
+      exitCode: EXIT_BAD_INPUT,
+    });
+  }
+  const name = (id: string) => id.slice(id.lastIndexOf('/') + 1);
+  if (!onHost.some((s) => s.action.kind === f.action || name(s.id) === f.action)) {
+    const kinds = [...new Set(onHost.map((s) => s.action.kind))].sort();
+    throw new StackhopError(
+      'ERR_USAGE',
+      `--inject ${text}: no step on ${f.host} matches ${f.action} (its steps: ${kinds.join(', ')})`,
+      { exitCode: EXIT_BAD_INPUT },
+    );
   }
 }
 

@@ -65,7 +65,7 @@ describe('SqliteJournal on disk', () => {
     expect(pragma(power, 'user_version')).toBe(SCHEMA_VERSION);
     await power.close();
     const rehearsal = openSqliteJournal(state, { durability: 'process' });
-    expect(pragma(rehearsal, 'synchronous')).toBe(0); // OFF: WAL commits still reach the OS
+    expect(pragma(rehearsal, 'synchronous')).toBe(1); // NORMAL
     await rehearsal.close();
   });
 

@@ -170,9 +170,9 @@ export class SqliteJournal implements Journal {
         hint: 'put the state directory on a local file system',
       });
     }
-    // WAL with synchronous = OFF still hands every commit to the OS before returning, so a killed
-    // process loses nothing; only a power cut can, which is what `process` durability accepts.
-    db.pragma(`synchronous = ${opts.durability === 'power' ? 'FULL' : 'OFF'}`);
+    // NORMAL, not OFF, for rehearsals: connections with different settings share one file's
+    // checkpoints, and one that skips the sync there would weaken a real run's FULL commits.
+    db.pragma(`synchronous = ${opts.durability === 'power' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     if (opts.durability === 'process') {
       // Fewer checkpoints, and the WAL trimmed after each.

@@ -11,6 +11,7 @@ import { parseInventory } from '../../inventory/load.js';
 import { loadPlan } from '../../plan/load-plan.js';
 import { type Rehearsal, rehearse } from '../../rehearse/rehearse.js';
 import { newRunId } from '../../store/run-id.js';
+import { acquireRunLock } from '../../store/run-lock.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
 import { interruptible } from '../interrupt.js';
 import { progressReporter } from '../progress.js';
@@ -78,6 +79,7 @@ export async function rehearseCommand(file: string, opts: RehearseOptions): Prom
   const write = opts.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
   let result: Rehearsal;
   const interrupt = interruptible(write);
+  const lock = acquireRunLock(opts.state, runId);
   try {
     result = await rehearse({
       inventory,
@@ -102,6 +104,7 @@ export async function rehearseCommand(file: string, opts: RehearseOptions): Prom
     throw err;
   } finally {
     interrupt.release();
+    lock.release();
     await journal.close();
   }
   if (!result.check.ok && !opts.json) {

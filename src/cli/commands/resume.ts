@@ -1,12 +1,14 @@
 // `stackhop resume RUN`: continue a run from its journal. Succeeded steps are skipped, steps that were
 // running are probed, failed and skipped ones run again. The plan must be the one the run started with.
 
+import { join } from 'node:path';
 import { CATALOG } from '../../catalog/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, StackhopError } from '../../errors.js';
 import { parseInventory } from '../../inventory/load.js';
 import { resumeRehearsal } from '../../rehearse/rehearse.js';
 import { planHash } from '../../store/plan-hash.js';
 import { isRunId } from '../../store/run-id.js';
+import { acquireRunLock } from '../../store/run-lock.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
 import { interruptible } from '../interrupt.js';
 import { progressReporter } from '../progress.js';
@@ -18,6 +20,8 @@ export interface ResumeOptions {
   state: string;
   json: boolean;
   quiet: boolean;
+  /** Rehearsals: run the rest without the injected faults (the operator "fixed" those hosts). */
+  clearFaults?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -28,6 +32,7 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
     });
   }
   await openJournalForReading(opts.state).close();
+  const lock = acquireRunLock(opts.state, runId);
   const journal = openSqliteJournal(opts.state, { durability: 'process' });
   try {
     const stored = await journal.loadRun(runId);
@@ -66,6 +71,8 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
       journal,
       listeners: (p) => (opts.quiet || opts.json ? [] : [progressReporter(p, { write })]),
       control: interrupt.control,
+      twinDir: join(opts.state, 'twins', runId),
+      clearFaults: opts.clearFaults === true,
     }).finally(() => interrupt.release());
     const exitCode = r.outcome.status === 'succeeded' ? 0 : EXIT_FAILED;
     if (opts.json) {
@@ -77,6 +84,7 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
     }
     return { stdout: renderRehearsal(r, opts.state), stderr: '', exitCode };
   } finally {
+    lock.release();
     await journal.close();
   }
 }

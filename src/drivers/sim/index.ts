@@ -3,6 +3,6 @@
 
 export { type Fault, type FaultKind, parseFault } from './faults.js';
 export type { ComputeControl, TwinMetrics } from './metrics.js';
-export { openTwinStore, type StoredEffect, type TwinMeta, TwinStore } from './store.js';
+export { openTwinStore, type StoredEffect, TWIN_STORE_FILE, type TwinMeta, TwinStore } from './store.js';
 export { Twin, type TwinOptions } from './twin.js';
 export type { HostView, ServiceView, TwinView } from './view.js';

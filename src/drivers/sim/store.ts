@@ -1,8 +1,8 @@
 // The twin's own persistence: it is "the cloud", so its state must outlive the orchestrator process,
 // independently of the engine's journal. An append-only log of applied effects in <dir>/twin.db
-// (SQLite, WAL): one row per effect (the ops of one step start or end, at a virtual instant), written in
-// one transaction when the effect is applied. Opening replays the log; the last instant lets the
-// rehearsal's virtual clock continue from there. synchronous=NORMAL: a commit survives a killed process
+// (SQLite, WAL): one row per effect (the ops of one step start or end, at a virtual instant); effects of
+// one instant share a transaction, committed before the steps that made them report back. Opening replays the log; the last instant lets the
+// rehearsal's virtual clock continue from there. synchronous=OFF: a commit still reaches the OS, so it survives a killed process
 // (what the crash test does), not necessarily a power cut — this is a rehearsal, not a cloud.
 
 import { mkdirSync } from 'node:fs';
@@ -110,7 +110,13 @@ export class TwinStore {
   private flushNow(): void {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
-    this.insertMany(batch);
+    try {
+      this.insertMany(batch);
+    } catch (err) {
+      // The model has them: keep them queued so the log is never silently shorter than the state.
+      this.pending.unshift(...batch);
+      throw err;
+    }
   }
 
   *effects(): IterableIterator<StoredEffect> {

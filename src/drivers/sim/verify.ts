@@ -90,17 +90,21 @@ export function notUp(cloud: Cloud, names: readonly ServiceName[], env?: Environ
   let total = 0;
   for (const n of names) for (const e of envs) total += cloud.notUpCount(n, e);
   if (total === 0) return undefined;
+  // A compute the operator (or a failed batch) took out of service is not expected up, as
+  // `nova service-list` shows it disabled: count only the services of hosts in service.
   const wanted = new Set(names);
   const named: string[] = [];
+  total = 0;
   for (const h of cloud.hostList) {
     if (h.env === undefined || !envs.includes(h.env)) continue;
+    if (!h.enabled && h.services.has(COMPUTE)) continue;
     for (const s of h.services.values()) {
       if (s.removed || s.up || !wanted.has(s.name)) continue;
-      named.push(`${s.name} on ${h.name} (${whyDown(s)})`);
-      if (named.length >= MAX_NAMED) break;
+      total++;
+      if (named.length < MAX_NAMED) named.push(`${s.name} on ${h.name} (${whyDown(s)})`);
     }
-    if (named.length >= MAX_NAMED) break;
   }
+  if (total === 0) return undefined;
   return `${total} not up: ${named.join(', ')}${total > named.length ? ', …' : ''}`;
 }
 

@@ -1,0 +1,26 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { acquireRunLock } from './run-lock.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stackhop-lock-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('acquireRunLock', () => {
+  it('refuses a run another live process holds, and takes over once that process is gone', async () => {
+    // A real second process holds the lock: its pid is in the file, as acquireRunLock writes it.
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    mkdirSync(join(dir, 'locks'), { recursive: true });
+    writeFileSync(join(dir, 'locks', 'r1.lock'), `${child.pid}\n`);
+    expect(() => acquireRunLock(dir, 'r1')).toThrow(`run r1 is being driven by process ${child.pid}`);
+    const gone = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await gone;
+    const lock = acquireRunLock(dir, 'r1');
+    lock.release();
+    // Released: free for the next one.
+    acquireRunLock(dir, 'r1').release();
+  });
+});
