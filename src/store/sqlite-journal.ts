@@ -64,18 +64,9 @@ const MIGRATIONS: readonly string[] = [
      json TEXT NOT NULL,
      PRIMARY KEY (run_id, seq)
    );
-   CREATE TABLE step_state (
-     run_id TEXT NOT NULL REFERENCES runs (id),
-     step_id TEXT NOT NULL,
-     status TEXT NOT NULL,
-     attempt INTEGER NOT NULL,
-     started_at INTEGER,
-     finished_at INTEGER,
-     summary TEXT,
-     error TEXT,
-     output TEXT,
-     PRIMARY KEY (run_id, step_id)
-   );`,
+   -- Step states are folded from the step events when a run is loaded (applyStepEvent), not kept in a
+   -- table: an upsert per event touched a random page per step and doubled the cost of every commit.
+   `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -108,17 +99,6 @@ interface RunRow {
   status: string;
 }
 
-interface StepRow {
-  step_id: string;
-  status: string;
-  attempt: number;
-  started_at: number | null;
-  finished_at: number | null;
-  summary: string | null;
-  error: string | null;
-  output: string | null;
-}
-
 type Db = Database.Database;
 type Stmt = Database.Statement;
 
@@ -132,14 +112,9 @@ export class SqliteJournal implements Journal {
     runStatus: Stmt;
     lastSeq: Stmt;
     insertEvent: Stmt;
-    stepState: Stmt;
-    upsertStep: Stmt;
-    deleteStep: Stmt;
-    finishSucceeded: Stmt;
-    finishFailed: Stmt;
     updateRun: Stmt;
     getRun: Stmt;
-    steps: Stmt;
+    stepEvents: Stmt;
     events: Stmt;
     listRuns: Stmt;
   };
@@ -194,36 +169,14 @@ export class SqliteJournal implements Journal {
       insertEvent: db.prepare(
         'INSERT INTO events (run_id, seq, at, type, step_id, json) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      stepState: db.prepare(
-        `SELECT step_id, status, attempt, started_at, finished_at, summary, error, output
-           FROM step_state WHERE run_id = ? AND step_id = ?`,
-      ),
-      upsertStep: db.prepare(
-        `INSERT INTO step_state (run_id, step_id, status, attempt, started_at, finished_at, summary, error, output)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (run_id, step_id) DO UPDATE SET status = excluded.status, attempt = excluded.attempt,
-             started_at = excluded.started_at, finished_at = excluded.finished_at, summary = excluded.summary,
-             error = excluded.error, output = excluded.output`,
-      ),
-      deleteStep: db.prepare('DELETE FROM step_state WHERE run_id = ? AND step_id = ?'),
-      // applyStepEvent for a step that has a row: started_at stays, and a failure keeps the summary.
-      finishSucceeded: db.prepare(
-        `UPDATE step_state SET status = 'succeeded', attempt = ?, finished_at = ?, summary = ?, output = ?,
-           error = NULL WHERE run_id = ? AND step_id = ?`,
-      ),
-      finishFailed: db.prepare(
-        `UPDATE step_state SET status = 'failed', attempt = ?, finished_at = ?, error = ?, output = ?
-           WHERE run_id = ? AND step_id = ?`,
-      ),
       updateRun: db.prepare('UPDATE runs SET status = ?, updated_at = ? WHERE id = ?'),
       getRun: db.prepare(
         `SELECT id, created_at, created_wall, cloud, scenario, plan_hash, driver, options_json, plan_json, status
            FROM runs JOIN run_docs ON run_docs.run_id = runs.id WHERE id = ?`,
       ),
-      steps: db.prepare(
-        `SELECT step_id, status, attempt, started_at, finished_at, summary, error, output
-           FROM step_state WHERE run_id = ? ORDER BY step_id`,
-      ),
+      stepEvents: db
+        .prepare('SELECT json FROM events WHERE run_id = ? AND step_id IS NOT NULL ORDER BY seq')
+        .pluck(),
       events: db
         .prepare('SELECT json FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?')
         .pluck(),
@@ -341,61 +294,24 @@ export class SqliteJournal implements Journal {
       s.insertEvent.run(runId, seq++, e.at, e.type, stepId, JSON.stringify(e));
       status = applyRunEvent(status, e);
       at = e.at;
-      if (!isStepEvent(e)) continue;
-      if (this.fastStepUpdate(runId, e)) continue;
-      const row = s.stepState.get(runId, e.step) as StepRow | undefined;
-      const prev = row === undefined ? undefined : toStepState(row);
-      const next = applyStepEvent(prev, e);
-      if (next === prev) continue;
-      if (next === undefined) {
-        s.deleteStep.run(runId, e.step);
-        continue;
-      }
-      s.upsertStep.run(
-        runId,
-        e.step,
-        next.status,
-        next.attempt,
-        next.started_at ?? null,
-        next.finished_at ?? null,
-        next.summary ?? null,
-        next.error ?? null,
-        next.output ?? null,
-      );
     }
     // The runs row changes only with the status (a tenth of the append time otherwise); the last
     // activity of a run is its last event.
     if (status !== before) s.updateRun.run(status, at, runId);
   }
 
-  /**
-   * The three events of nearly every step, written without reading the row first: the same result as
-   * folding applyStepEvent (which the contract's property test checks), at half the cost.
-   */
-  private fastStepUpdate(runId: string, e: EngineEvent): boolean {
-    const s = this.stmt;
-    switch (e.type) {
-      case 'step-started':
-        s.upsertStep.run(runId, e.step, 'running', e.attempt, e.at, null, null, null, null);
-        return true;
-      case 'step-succeeded': {
-        const r = s.finishSucceeded.run(e.attempt, e.at, e.summary ?? null, e.output ?? null, runId, e.step);
-        return r.changes > 0;
-      }
-      case 'step-failed': {
-        const r = s.finishFailed.run(e.attempt, e.at, e.error, e.output ?? null, runId, e.step);
-        return r.changes > 0;
-      }
-      default:
-        return false;
-    }
-  }
-
   private loadIn(runId: string): StoredRun | undefined {
     const row = this.stmt.getRun.get(runId) as RunRow | undefined;
     if (row === undefined) return undefined;
     const steps = new Map<string, StepState>();
-    for (const r of this.stmt.steps.all(runId) as StepRow[]) steps.set(r.step_id, toStepState(r));
+    for (const json of this.stmt.stepEvents.iterate(runId) as IterableIterator<string>) {
+      const e = JSON.parse(json) as EngineEvent;
+      if (!isStepEvent(e)) continue;
+      const before = steps.get(e.step);
+      const after = applyStepEvent(before, e);
+      if (after === undefined) steps.delete(e.step);
+      else if (after !== before) steps.set(e.step, after);
+    }
     const header: RunHeader = {
       id: row.id,
       created_at: row.created_at,
@@ -418,16 +334,6 @@ export class SqliteJournal implements Journal {
   private checkOpen(): void {
     if (this.closed) throw closedJournal(`the journal ${this.file}`);
   }
-}
-
-function toStepState(r: StepRow): StepState {
-  const s: StepState = { status: r.status as StepState['status'], attempt: r.attempt };
-  if (r.started_at !== null) s.started_at = r.started_at;
-  if (r.finished_at !== null) s.finished_at = r.finished_at;
-  if (r.summary !== null) s.summary = r.summary;
-  if (r.error !== null) s.error = r.error;
-  if (r.output !== null) s.output = r.output;
-  return s;
 }
 
 function migrate(db: Db, file: string): void {
