@@ -1,6 +1,7 @@
 // The default journal: one SQLite file per state directory (`.stackhop/journal.db`), in WAL mode so a
 // second process (the dashboard, `status`) reads committed data while a run writes. Every append is one
-// transaction: its events, the step states they change and the run status land together or not at all.
+// transaction: its events and the run status land together or not at all; step states are folded from
+// the step events when a run is loaded.
 // The schema keeps to TEXT and INTEGER so a PostgreSQL store can follow with the same tables.
 
 import { mkdirSync } from 'node:fs';
