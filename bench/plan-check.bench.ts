@@ -8,34 +8,12 @@ import { parseInventory } from '../src/inventory/load.js';
 import { checkPlan } from '../src/plan/check/index.js';
 import { checkContextFor } from '../src/plan/check-context.js';
 import { planUpgrade } from '../src/plan/planners/index.js';
+import { benchInventoryYaml } from './support/inventory.js';
 
 const COMPUTES = Number(process.env.BENCH_COMPUTES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-const yaml = `
-cloud: bench
-upgrade: { from: havana, to: icehouse }
-distro: ubuntu-12.04-uca
-networking: neutron-ovs
-hosts:
-  - { name: "ctl[1:3]", address: "10.0.0.[11:13]", roles: [controller] }
-  - { name: "net[1:2]", address: "10.0.0.[21:22]", roles: [network] }
-  - { name: "cmp[00001:${String(COMPUTES).padStart(5, '0')}]", roles: [compute] }
-  - { name: "stor[1:2]", address: "10.0.3.[1:2]", roles: [storage] }
-spare_hosts:
-  - { name: newctl1, address: 10.0.2.100, roles: [controller] }
-  - { name: "new[1:4]", address: "10.0.2.[1:4]", roles: [compute] }
-facts:
-  instances: ${COMPUTES * 25}
-  instance_ram_mb: 4096
-  migration_bandwidth_mbps: 1000
-  db_rows: { nova.instances: ${COMPUTES * 60}, keystone.token: 1200000, heat.event: 50000 }
-policy:
-  max_parallel_computes: 50
-  canary: [1, 5, "20%"]
-  max_failed_hosts: 2
-  drain: live-migrate
-`;
+const yaml = benchInventoryYaml(COMPUTES);
 
 const inventory = parseInventory(yaml, 'bench/10k.yaml', CATALOG);
 const rows: string[] = [];

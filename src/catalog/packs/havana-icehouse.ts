@@ -12,7 +12,7 @@ import {
   NOVA_CONTROLLER_SERVICES,
   NOVA_SERVICES,
 } from '../releases/openstack-2013.js';
-import type { ConfigEditDef, DbSyncDef, PreSyncDef, RpcPinDef, UpgradePack } from '../types.js';
+import type { ConfigEditDef, ConfigEditOp, DbSyncDef, PreSyncDef, RpcPinDef, UpgradePack } from '../types.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Pre-sync database fixes (facts §2.2, §1.3)
@@ -309,6 +309,31 @@ const RPC_BACKEND_MAP = {
 } as const;
 
 const fromNova = (section: string, key: string) => ({ copyFrom: { file: CONF.nova, section, key } }) as const;
+
+/** Icehouse neutron-server's port-event notifications to Nova (option names per NE@2014.1). */
+const NOTIFY_NOVA_ON: readonly ConfigEditOp[] = [
+  {
+    op: 'set',
+    section: 'DEFAULT',
+    key: 'notify_nova_on_port_status_changes',
+    value: { literal: 'True' },
+  },
+  { op: 'set', section: 'DEFAULT', key: 'notify_nova_on_port_data_changes', value: { literal: 'True' } },
+];
+
+/** The credentials neutron-server uses to call Nova: nova's own, read from nova.conf on the same host. */
+const NOVA_ADMIN_CREDENTIALS: readonly ConfigEditOp[] = [
+  { op: 'set', section: 'DEFAULT', key: 'nova_admin_username', value: { literal: 'nova' } },
+  { op: 'set', section: 'DEFAULT', key: 'nova_admin_tenant_id', value: { lookup: 'service-tenant-id' } },
+  {
+    op: 'set',
+    section: 'DEFAULT',
+    key: 'nova_admin_password',
+    value: fromNova('keystone_authtoken', 'admin_password'),
+  },
+  { op: 'set', section: 'DEFAULT', key: 'nova_admin_auth_url', value: { lookup: 'keystone-admin-url' } },
+];
+
 const fromOvsIni = (section: string, key: string) =>
   ({ copyFrom: { file: CONF.ovsIni, section, key } }) as const;
 
@@ -439,23 +464,9 @@ const CONFIG_EDITS: readonly ConfigEditDef[] = [
     file: NEUTRON_CONF,
     format: 'ini',
     ops: [
-      {
-        op: 'set',
-        section: 'DEFAULT',
-        key: 'notify_nova_on_port_status_changes',
-        value: { literal: 'True' },
-      },
-      { op: 'set', section: 'DEFAULT', key: 'notify_nova_on_port_data_changes', value: { literal: 'True' } },
+      ...NOTIFY_NOVA_ON,
       { op: 'set', section: 'DEFAULT', key: 'nova_url', value: { lookup: 'nova-api-url' } },
-      { op: 'set', section: 'DEFAULT', key: 'nova_admin_username', value: { literal: 'nova' } },
-      { op: 'set', section: 'DEFAULT', key: 'nova_admin_tenant_id', value: { lookup: 'service-tenant-id' } },
-      {
-        op: 'set',
-        section: 'DEFAULT',
-        key: 'nova_admin_password',
-        value: fromNova('keystone_authtoken', 'admin_password'),
-      },
-      { op: 'set', section: 'DEFAULT', key: 'nova_admin_auth_url', value: { lookup: 'keystone-admin-url' } },
+      ...NOVA_ADMIN_CREDENTIALS,
     ],
     // parallel-compute notifies the new Nova once it exists (PARALLEL_NEUTRON), and nothing before that.
     scope: {
@@ -664,24 +675,10 @@ const PARALLEL_NEUTRON: readonly ConfigEditDef[] = [
     file: NEUTRON_CONF,
     format: 'ini',
     ops: [
-      {
-        op: 'set',
-        section: 'DEFAULT',
-        key: 'notify_nova_on_port_status_changes',
-        value: { literal: 'True' },
-      },
-      { op: 'set', section: 'DEFAULT', key: 'notify_nova_on_port_data_changes', value: { literal: 'True' } },
+      ...NOTIFY_NOVA_ON,
       { op: 'set', section: 'DEFAULT', key: 'nova_url', value: { lookup: 'parallel-nova-api-url' } },
       { op: 'set', section: 'DEFAULT', key: 'nova_region_name', value: { lookup: 'parallel-region' } },
-      { op: 'set', section: 'DEFAULT', key: 'nova_admin_username', value: { literal: 'nova' } },
-      { op: 'set', section: 'DEFAULT', key: 'nova_admin_tenant_id', value: { lookup: 'service-tenant-id' } },
-      {
-        op: 'set',
-        section: 'DEFAULT',
-        key: 'nova_admin_password',
-        value: fromNova('keystone_authtoken', 'admin_password'),
-      },
-      { op: 'set', section: 'DEFAULT', key: 'nova_admin_auth_url', value: { lookup: 'keystone-admin-url' } },
+      ...NOVA_ADMIN_CREDENTIALS,
     ],
     scope: { services: ['neutron-server'], networking: NEUTRON_MODES, scenarios: ['parallel-compute'] },
     reason:
