@@ -279,17 +279,19 @@ export class Engine {
     }
     // A compute re-enabled after an earlier stop must be disabled and drained again before its upgrade
     // goes on.
-    for (const host of this.opts.restoredHosts ?? []) {
+    const restored = this.opts.restoredHosts ?? new Set<string>();
+    if (restored.size > 0) {
+      const upgraded = new Set<string>();
+      for (let v = 0; v < this.n; v++) {
+        const s = this.g.steps[v]!;
+        if (s.action.kind === 'enable-compute' && this.status[v] === SUCCEEDED) upgraded.add(s.host);
+      }
       for (let v = 0; v < this.n; v++) {
         const s = this.g.steps[v]!;
         const kind = s.action.kind;
         // Instances may have landed on it while it was enabled: disable and drain it again.
-        if (s.host !== host || this.status[v] !== SUCCEEDED) continue;
-        if (kind !== 'disable-compute' && kind !== 'drain-compute') continue;
-        const enabled = this.g.steps.some(
-          (t, u) => t.host === host && t.action.kind === 'enable-compute' && this.status[u] === SUCCEEDED,
-        );
-        if (!enabled) this.status[v] = PENDING;
+        if (!restored.has(s.host) || upgraded.has(s.host) || this.status[v] !== SUCCEEDED) continue;
+        if (kind === 'disable-compute' || kind === 'drain-compute') this.status[v] = PENDING;
       }
     }
     await this.commit(probes);
@@ -576,6 +578,7 @@ export class Engine {
       if (s.action.kind === 'enable-compute') enabled.add(s.host);
     }
     const out: RestoredCompute[] = [];
+    const journaled = new Set<string>();
     for (const [host, disable] of [...disabled].sort((a, b) => a[0].localeCompare(b[0]))) {
       if (enabled.has(host)) continue;
       const failedAt = this.failedAt.get(host);

@@ -83,7 +83,7 @@ export function adoptGraph(
   }
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const graph: PlanGraph = {
+  const graph = withScratch({
     steps,
     index,
     succOffsets,
@@ -94,8 +94,7 @@ export function adoptGraph(
     pos: order,
     hostId,
     acyclic: true,
-    scratch: { stamp: new Uint32Array(n), gen: 0, stack: new Int32Array(n + 1) },
-  };
+  });
   built.set(steps, { graph, problems: [] });
 }
 
@@ -178,7 +177,7 @@ function buildGraphOnce(steps: readonly Step[]): { graph: PlanGraph; problems: G
     });
   }
 
-  const graph: PlanGraph = {
+  const graph = withScratch({
     steps,
     index,
     succOffsets,
@@ -189,9 +188,14 @@ function buildGraphOnce(steps: readonly Step[]): { graph: PlanGraph; problems: G
     pos,
     hostId,
     acyclic,
-    scratch: { stamp: new Uint32Array(n), gen: 0, stack: new Int32Array(n + 1) },
-  };
+  });
   return { graph, problems };
+}
+
+/** The traversal scratch space every graph carries, sized for its steps. */
+function withScratch(g: Omit<PlanGraph, 'scratch'>): PlanGraph {
+  const n = g.steps.length;
+  return { ...g, scratch: { stamp: new Uint32Array(n), gen: 0, stack: new Int32Array(n + 1) } };
 }
 
 function prefixSums(deg: Int32Array, n: number): Int32Array {

@@ -172,7 +172,9 @@ async function runOnTwin(
   const opened = req.twinDir === undefined ? undefined : openTwinStore(join(req.twinDir));
   const lastTwinTime = opened?.lastTime ?? REHEARSAL_EPOCH;
   const lastJournalTime =
-    resumeFrom === undefined ? REHEARSAL_EPOCH : await lastEventTime(req.journal, header.id);
+    resumeFrom === undefined
+      ? REHEARSAL_EPOCH
+      : await lastEventTime(req.journal, header.id, resumeFrom.events);
   const clock = new VirtualClock(Math.max(lastTwinTime, lastJournalTime, REHEARSAL_EPOCH));
   const twin = new Twin({
     inventory: req.inventory,
@@ -251,9 +253,8 @@ function planRejected(check: CheckResult): StackhopError {
   );
 }
 
-async function lastEventTime(journal: Journal, runId: string): Promise<number> {
-  const stored = await journal.loadRun(runId);
-  if (stored === undefined) return REHEARSAL_EPOCH;
-  const tail = await journal.events(runId, Math.max(0, stored.events - 1), 1);
+/** The journal's last instant (the run is already loaded: only its last event is read). */
+async function lastEventTime(journal: Journal, runId: string, events: number): Promise<number> {
+  const tail = await journal.events(runId, Math.max(0, events - 1), 1);
   return tail[0]?.at ?? REHEARSAL_EPOCH;
 }
