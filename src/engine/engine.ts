@@ -611,6 +611,7 @@ export class Engine {
         reason: 'nova-compute is up; re-enabled after the run stopped',
       };
       await this.commit([{ type: 'compute-restored', at: clock.now(), ...restored }]);
+      journaled.add(host);
       const ac = new AbortController();
       try {
         await driver.execute(restore, {
@@ -621,19 +622,15 @@ export class Engine {
         });
         out.push(restored);
       } catch (err) {
-        const failed = { host, enabled: false, reason: `re-enabling failed: ${errorText(err)}` };
-        await this.commit([{ type: 'compute-restored', at: clock.now(), ...failed }]);
-        out.push(failed);
+        out.push({ host, enabled: false, reason: `re-enabling failed: ${errorText(err)}` });
+        journaled.delete(host);
       }
     }
+    // The re-enabled hosts were journaled before acting; every other verdict is journaled now.
     await this.commit(
       out
-        .filter((r) => !r.enabled && !r.reason.startsWith('re-enabling failed'))
-        .map((r) => ({
-          type: 'compute-restored',
-          at: clock.now(),
-          ...r,
-        })),
+        .filter((r) => !journaled.has(r.host))
+        .map((r) => ({ type: 'compute-restored', at: clock.now(), ...r })),
     );
     return out;
   }
