@@ -10,6 +10,9 @@ function step(title, cmd, args) {
   return r.status === 0;
 }
 
+// The SSH test fleet needs Debian's openssh-server and sudo: installed here, idempotently.
+process.stdout.write('\n== test machine (sshd, sudo)\n');
+const deps = spawnSync(process.execPath, ['scripts/fleet-deps.mjs'], { stdio: 'inherit' }).status === 0;
 const lint = step('lint (biome)', 'biome', ['check', '.']);
 const types = step('type-check (tsc)', 'tsc', ['--noEmit']);
 mkdirSync('reports', { recursive: true });
@@ -32,6 +35,6 @@ if (existsSync(report)) {
 if (!lint) process.stdout.write('\nlint failed\n');
 if (!types) process.stdout.write('\ntype-check failed\n');
 // A failed lint or type-check counts as one failed test so the closing line never reads all-green.
-const extra = (lint ? 0 : 1) + (types ? 0 : 1);
+const extra = (lint ? 0 : 1) + (types ? 0 : 1) + (deps ? 0 : 1);
 process.stdout.write(`\n${passed} passed, ${failed + extra} failed\n`);
-process.exit(lint && types && tests && failed === 0 ? 0 : 1);
+process.exit(deps && lint && types && tests && failed === 0 ? 0 : 1);

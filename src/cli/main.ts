@@ -132,6 +132,62 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     });
 
   program
+    .command('run')
+    .description('upgrade the real cloud: pre-flight, confirmation, then the plan over SSH and the APIs')
+    .argument('<file>', 'inventory (YAML)')
+    .addOption(
+      new Option('-s, --scenario <scenario>', 'upgrade scenario').choices(SCENARIOS).makeOptionMandatory(),
+    )
+    .option('-y, --yes', 'start without asking for confirmation')
+    .option('--parallel <n>', 'steps running at once across the cloud')
+    .option('--state <dir>', 'state directory (journal)', '.stackhop')
+    .option(
+      '--known-hosts <file>',
+      "known_hosts to verify host keys against (default: the inventory's, or ~/.ssh/known_hosts)",
+    )
+    .option(
+      '--accept-new-host-keys',
+      'trust and record keys of hosts not yet in known_hosts (a changed key is always refused)',
+    )
+    .option('--approve-gates', 'approve every operator gate without asking')
+    .option(
+      '--step-timeout <duration>',
+      'longest any step may run, e.g. 20m (default: 10× its estimate, at least 1 h; drains 24 h)',
+    )
+    .option('--json', 'print the outcome as JSON')
+    .option('-q, --quiet', 'no progress lines')
+    .action(async (file, opts) => {
+      const { runCommand } = await import('./commands/run.js');
+      const { parseDuration } = await import('../compare/parse-duration.js');
+      await run(
+        runCommand(file, {
+          scenario: opts.scenario,
+          yes: opts.yes === true,
+          ...(opts.parallel === undefined ? {} : { parallel: parsePositive(opts.parallel, '--parallel') }),
+          state: opts.state,
+          json: opts.json === true,
+          quiet: opts.quiet === true,
+          ...(opts.knownHosts === undefined ? {} : { knownHosts: opts.knownHosts }),
+          acceptNewHostKeys: opts.acceptNewHostKeys === true,
+          approveGates: opts.approveGates === true,
+          ...(opts.stepTimeout === undefined
+            ? {}
+            : { stepTimeoutMs: parseDuration(opts.stepTimeout, '--step-timeout') * 1000 }),
+        }),
+      );
+    });
+
+  program
+    .command('abort')
+    .description('stop a run: the process driving it aborts its running steps; a run nobody drives is closed')
+    .argument('<run>', 'run id')
+    .option('--state <dir>', 'state directory', '.stackhop')
+    .action(async (runId, opts) => {
+      const { abortCommand } = await import('./commands/abort.js');
+      await run(abortCommand(runId, { state: opts.state }));
+    });
+
+  program
     .command('status')
     .description('list runs, or show one: where it stands, what failed, what is left')
     .argument('[run]', 'run id')
@@ -150,6 +206,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     .option('--json', 'print the outcome as JSON')
     .option('-q, --quiet', 'no progress lines')
     .option('--clear-faults', 'rehearsals: go on without the injected faults (as if the hosts were fixed)')
+    .option('--approve-gates', 'real runs: approve every operator gate without asking')
     .action(async (runId, opts) => {
       const { resume } = await import('./commands/resume.js');
       await run(
@@ -158,6 +215,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
           json: opts.json === true,
           quiet: opts.quiet === true,
           clearFaults: opts.clearFaults === true,
+          approveGates: opts.approveGates === true,
         }),
       );
     });

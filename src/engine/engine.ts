@@ -10,7 +10,7 @@ import type { CheckResult } from '../plan/check/types.js';
 import { buildGraph, type PlanGraph } from '../plan/graph.js';
 import { CLOUD, type Plan, type Step } from '../plan/types.js';
 import type { Clock } from './clock.js';
-import type { Driver, StepContext } from './driver.js';
+import { type Driver, type StepContext, StepFailure } from './driver.js';
 import type { EngineEvent, RunCounts, RunStatus } from './events.js';
 import { computeHosts } from './host-classes.js';
 import { type Journal, OUTPUT_LIMIT_BYTES, type StoredRun } from './journal.js';
@@ -658,6 +658,14 @@ export class Engine {
 }
 
 function errorText(err: unknown): string {
+  if (err instanceof StepFailure) {
+    const d = err.detail;
+    const parts = [err.message];
+    if (d.command !== undefined) parts.push(`command: ${d.command}`);
+    if (d.exitCode !== undefined) parts.push(`exit code: ${d.exitCode}`);
+    if (d.stderrTail !== undefined && d.stderrTail !== '') parts.push(`stderr: ${d.stderrTail}`);
+    return parts.join('\n');
+  }
   if (err instanceof Error) return err.message;
   return String(err);
 }

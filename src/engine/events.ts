@@ -52,7 +52,20 @@ export type EngineEvent =
   | { type: 'run-resumed'; at: number }
   /** After a stop: a disabled compute put back into service, or left out with the reason. */
   | { type: 'compute-restored'; at: number; host: string; enabled: boolean; reason: string }
-  | { type: 'run-finished'; at: number; status: Exclude<RunStatus, 'running' | 'paused'>; counts: RunCounts };
+  | { type: 'run-finished'; at: number; status: Exclude<RunStatus, 'running' | 'paused'>; counts: RunCounts }
+  /**
+   * Measured during a real run (probe/): an API's availability over the span it was watched, with the
+   * intervals it did not answer. Journaled when the probes stop, next to the plan's estimate.
+   */
+  | {
+      type: 'api-downtime';
+      at: number;
+      api: string;
+      url: string;
+      watched_s: number;
+      down_s: number;
+      intervals: readonly { start: number; end: number }[];
+    };
 
 export type EventType = EngineEvent['type'];
 

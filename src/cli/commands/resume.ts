@@ -3,9 +3,13 @@
 
 import { join } from 'node:path';
 import { CATALOG } from '../../catalog/index.js';
+import type { StoredRun } from '../../engine/journal.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, StackhopError } from '../../errors.js';
 import { parseInventory } from '../../inventory/load.js';
 import { resumeRehearsal } from '../../rehearse/rehearse.js';
+import { openRunCloud } from '../../run/open-cloud.js';
+import { type RealRunOptions, resumeRealRun } from '../../run/real-run.js';
+import { Redactor } from '../../security/redactor.js';
 import { planHash } from '../../store/plan-hash.js';
 import { isRunId } from '../../store/run-id.js';
 import { acquireRunLock } from '../../store/run-lock.js';
@@ -14,6 +18,8 @@ import { interruptible } from '../interrupt.js';
 import { progressReporter } from '../progress.js';
 import type { CommandResult } from '../result.js';
 import { renderRehearsal } from './rehearsal-summary.js';
+import { buildPool, gateApprover } from './run.js';
+import { renderRunSummary } from './run-summary.js';
 import { openJournalForReading } from './status.js';
 
 export interface ResumeOptions {
@@ -22,7 +28,10 @@ export interface ResumeOptions {
   quiet: boolean;
   /** Rehearsals: run the rest without the injected faults (the operator "fixed" those hosts). */
   clearFaults?: boolean;
+  /** Real runs: approve gates without asking. */
+  approveGates?: boolean;
   progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function resume(runId: string, opts: ResumeOptions): Promise<CommandResult> {
@@ -33,7 +42,7 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
   }
   await openJournalForReading(opts.state).close();
   const lock = acquireRunLock(opts.state, runId);
-  const journal = openSqliteJournal(opts.state, { durability: 'process' });
+  let journal = openSqliteJournal(opts.state, { durability: 'process' });
   try {
     const stored = await journal.loadRun(runId);
     if (stored === undefined) {
@@ -54,11 +63,10 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
     if (stored.status === 'succeeded' || stored.status === 'aborted') {
       return { stdout: '', stderr: `run ${runId} is ${stored.status}: nothing to resume\n`, exitCode: 0 };
     }
-    if (stored.header.driver !== 'twin') {
-      throw new StackhopError(
-        'ERR_UNSUPPORTED',
-        `run ${runId} drives real hosts; resuming real runs is not built yet`,
-      );
+    if (stored.header.driver === 'real') {
+      // A real run's journal is durable to power loss; reopen it as such.
+      await journal.close();
+      return await resumeReal(stored, opts);
     }
     const o = stored.header.options as { inventory_text: string; inventory_file: string };
     const inventory = parseInventory(o.inventory_text, o.inventory_file, CATALOG);
@@ -86,5 +94,61 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
   } finally {
     lock.release();
     await journal.close();
+  }
+
+  async function resumeReal(stored: StoredRun, o: ResumeOptions): Promise<CommandResult> {
+    const env = o.env ?? process.env;
+    const options = stored.header.options as unknown as RealRunOptions;
+    const inventory = parseInventory(options.inventory_text, options.inventory_file, CATALOG);
+    const redactor = Redactor.fromEnv(env);
+    const write = o.progress ?? ((line: string) => process.stderr.write(`${redactor.redact(line)}\n`));
+    journal = openSqliteJournal(o.state, { durability: 'power' });
+    const pool = await buildPool(inventory, {
+      knownHosts: options.known_hosts,
+      acceptNewHostKeys: options.accept_new_host_keys,
+      ...(options.parallelism !== null ? { parallel: options.parallelism } : {}),
+      env,
+    });
+    const cloud = await openRunCloud(inventory, env, redactor);
+    const interrupt = interruptible(write);
+    try {
+      const r = await resumeRealRun({
+        stored,
+        inventory,
+        inventoryText: options.inventory_text,
+        catalog: CATALOG,
+        journal,
+        runId: stored.header.id,
+        pool,
+        cloud: cloud?.api,
+        redactor,
+        env,
+        ...(options.parallelism !== null ? { parallelism: options.parallelism } : {}),
+        approveGate: gateApprover({ approveGates: o.approveGates === true }),
+        listeners: (p) => (o.quiet || o.json ? [] : [progressReporter(p, { write })]),
+        control: (engine) => {
+          interrupt.control(engine);
+          cloud?.startProbes();
+        },
+      });
+      await cloud?.stopProbes(journal, stored.header.id);
+      const exitCode = r.outcome?.status === 'succeeded' ? 0 : EXIT_FAILED;
+      if (o.json) {
+        return {
+          stdout: `${redactor.redact(JSON.stringify({ run: r.runId, outcome: r.outcome }, null, 2))}\n`,
+          stderr: '',
+          exitCode,
+        };
+      }
+      return {
+        stdout: redactor.redact(renderRunSummary(r, o.state, cloud?.downtime())),
+        stderr: '',
+        exitCode,
+      };
+    } finally {
+      interrupt.release();
+      await cloud?.stopProbes(journal, stored.header.id);
+      await Promise.all([pool.close(), cloud?.api.close()]);
+    }
   }
 }

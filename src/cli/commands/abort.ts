@@ -1,0 +1,65 @@
+// `stackhop abort RUN`: a run driven by a live process is told to abort (SIGTERM: its running steps
+// are cancelled, computes restored per policy, the journal closed as aborted). A run nobody drives any
+// more (paused, stopped, crashed) is marked aborted in the journal, so it cannot be resumed by mistake.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
+import { isRunId } from '../../store/run-id.js';
+import { acquireRunLock } from '../../store/run-lock.js';
+import { openSqliteJournal } from '../../store/sqlite-journal.js';
+import type { CommandResult } from '../result.js';
+
+function owner(state: string, runId: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(join(state, 'locks', `${runId}.lock`), 'utf8'), 10);
+    if (!Number.isInteger(pid)) return undefined;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function abortCommand(runId: string, opts: { state: string }): Promise<CommandResult> {
+  if (!isRunId(runId)) {
+    throw new StackhopError('ERR_USAGE', `RUN: "${runId}" is not a run id`, { exitCode: EXIT_BAD_INPUT });
+  }
+  const pid = owner(opts.state, runId);
+  if (pid !== undefined && pid !== process.pid) {
+    process.kill(pid, 'SIGTERM');
+    return {
+      stdout: `run ${runId}: asked process ${pid} to abort its running steps\n`,
+      stderr: '',
+      exitCode: 0,
+    };
+  }
+  const lock = acquireRunLock(opts.state, runId);
+  const journal = openSqliteJournal(opts.state, { durability: 'power' });
+  try {
+    const stored = await journal.loadRun(runId);
+    if (stored === undefined) {
+      throw new StackhopError('ERR_NO_RUN', `no run ${runId} in ${opts.state}`, { exitCode: EXIT_BAD_INPUT });
+    }
+    if (stored.status === 'succeeded' || stored.status === 'aborted') {
+      return { stdout: '', stderr: `run ${runId} is already ${stored.status}\n`, exitCode: 0 };
+    }
+    const counts = { steps: stored.plan.steps.length, succeeded: 0, failed: 0, skipped: 0, pending: 0 };
+    for (const s of stored.plan.steps) {
+      const st = stored.steps.get(s.id)?.status ?? 'pending';
+      if (st === 'succeeded') counts.succeeded++;
+      else if (st === 'failed') counts.failed++;
+      else if (st === 'skipped') counts.skipped++;
+      else counts.pending++;
+    }
+    await journal.append(runId, [{ type: 'run-finished', at: Date.now(), status: 'aborted', counts }]);
+    return {
+      stdout: `run ${runId}: marked aborted (${counts.succeeded} steps had succeeded); \`stackhop rollback ${runId}\` undoes them\n`,
+      stderr: '',
+      exitCode: 0,
+    };
+  } finally {
+    lock.release();
+    await journal.close();
+  }
+}

@@ -1,0 +1,37 @@
+// The smoke test of a whole compute path: boot the smallest flavor from an active image, wait until it
+// is ACTIVE (or fails), delete it. What an operator does by hand after an upgrade.
+
+import type { Clock } from '../../engine/clock.js';
+import type { NovaClient } from './nova.js';
+
+export async function smokeBoot(
+  nova: NovaClient,
+  clock: Clock,
+  o: { signal: AbortSignal; pollMs: number; timeoutMs?: number },
+): Promise<{ host: string; seconds: number }> {
+  const flavors = (await nova.listFlavors({ signal: o.signal })).sort((a, b) => a.ramMb - b.ramMb);
+  const images = (await nova.listImages({ signal: o.signal })).filter((i) => i.status === 'ACTIVE');
+  const flavor = flavors[0];
+  const image = images.find((i) => flavor !== undefined && i.minRamMb <= flavor.ramMb) ?? images[0];
+  if (flavor === undefined) throw new Error('smoke boot: Nova lists no flavor');
+  if (image === undefined) throw new Error('smoke boot: no ACTIVE image to boot');
+  const started = clock.now();
+  const id = await nova.createServer(
+    { name: `stackhop-smoke-${started.toString(36)}`, imageRef: image.id, flavorRef: flavor.id },
+    { signal: o.signal },
+  );
+  try {
+    const limit = o.timeoutMs ?? 10 * 60_000;
+    for (;;) {
+      const s = await nova.getServer(id, { signal: o.signal });
+      if (s.status === 'ACTIVE') return { host: s.host ?? '?', seconds: (clock.now() - started) / 1000 };
+      if (s.status === 'ERROR')
+        throw new Error(`smoke boot: server ${id} went to ERROR${s.fault ? `: ${s.fault}` : ''}`);
+      if (clock.now() - started > limit)
+        throw new Error(`smoke boot: server ${id} not ACTIVE after ${limit / 1000} s (${s.status})`);
+      await clock.sleep(o.pollMs, o.signal);
+    }
+  } finally {
+    await nova.deleteServer(id).catch(() => undefined);
+  }
+}

@@ -1,0 +1,94 @@
+// upgrade-packages and switch-repository.
+
+import { StepFailure } from '../../../engine/driver.js';
+import type { Step } from '../../../plan/types.js';
+import type { RealContext } from '../real-context.js';
+import { isOnRelease, parseVersions, upgradeCommand, versionQuery } from '../render/packages.js';
+import { switchCommands, switchProbe } from '../render/repository.js';
+import type { ActionHandler } from './types.js';
+
+/** Installed versions of the packages on a host; missing packages are absent from the map. */
+export async function installedVersions(
+  rc: RealContext,
+  host: string,
+  packages: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  if (packages.length === 0) return new Map();
+  const r = await rc.exec.exec(
+    host,
+    versionQuery(rc.profile, packages),
+    signal !== undefined ? { signal } : {},
+  );
+  return parseVersions(r.stdout);
+}
+
+function releaseVersion(rc: RealContext, release: string): string {
+  if (release === rc.to.name) return rc.to.version;
+  if (release === rc.from.name) return rc.from.version;
+  throw new StepFailure(`unknown release ${release}`, { permanent: true });
+}
+
+/** Packages of the list still below the release (installed ones only: not every host has all). */
+function behind(versions: Map<string, string>, packages: readonly string[], version: string): string[] {
+  return packages.filter((p) => {
+    const v = versions.get(p);
+    return v !== undefined && !isOnRelease(v, version);
+  });
+}
+
+export const upgradePackages: ActionHandler<'upgrade-packages'> = {
+  async execute(step, action, io) {
+    const { rc } = io;
+    // The index is refreshed first: a switch-repository done before a crash may have missed it.
+    await io.must(step.host, rc.profile.packageManager === 'apt' ? 'apt-get -q update' : 'yum -q makecache');
+    await io.must(step.host, upgradeCommand(rc.profile, action.packages, action.full === true));
+    const version = releaseVersion(rc, action.release);
+    const versions = await installedVersions(rc, step.host, action.packages, io.ctx.signal);
+    const left = behind(versions, action.packages, version);
+    if (left.length > 0) {
+      throw new StepFailure(
+        `${step.host}: still not on ${action.release} (${version}) after the upgrade: ` +
+          left.map((p) => `${p} ${versions.get(p)}`).join(', '),
+        { command: upgradeCommand(rc.profile, action.packages, action.full === true) },
+      );
+    }
+    if (versions.size === 0 && action.packages.length > 0) {
+      throw new StepFailure(`${step.host}: none of ${action.packages.join(', ')} is installed`);
+    }
+    return { summary: [...versions].map(([p, v]) => `${p} ${v}`).join(', ') };
+  },
+  async probe(step, action, rc) {
+    const versions = await installedVersions(rc, step.host, action.packages);
+    if (versions.size === 0) return 'not-done';
+    return behind(versions, action.packages, releaseVersion(rc, action.release)).length === 0
+      ? 'done'
+      : 'not-done';
+  },
+};
+
+function repository(
+  rc: RealContext,
+  step: Step,
+  action: { release: string; remove: readonly string[]; add: readonly string[] },
+) {
+  const def = rc.profile.repositories[action.release];
+  if (def === undefined) {
+    throw new StepFailure(`${step.host}: ${rc.profile.id} has no repository for ${action.release}`, {
+      permanent: true,
+    });
+  }
+  return { ...def, remove: action.remove, add: action.add };
+}
+
+export const switchRepository: ActionHandler<'switch-repository'> = {
+  async execute(step, action, io) {
+    const repo = repository(io.rc, step, action);
+    for (const cmd of switchCommands(io.rc.profile, repo)) await io.must(step.host, cmd);
+    return { summary: repo.description };
+  },
+  async probe(step, action, rc) {
+    const r = await rc.exec.exec(step.host, switchProbe(rc.profile, repository(rc, step, action)));
+    return r.code === 0 ? 'done' : 'not-done';
+  },
+};

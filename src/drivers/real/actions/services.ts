@@ -1,0 +1,129 @@
+// stop-, start-, restart- and wait-services: `service <unit> <verb>`, judged by the unit's state
+// afterwards, so a stop of a stopped service (or a resumed one) is a success and not an error.
+
+import { unitsOf } from '../../../catalog/index.js';
+import type { ServiceName } from '../../../catalog/types.js';
+import { StepFailure } from '../../../engine/driver.js';
+import { CLOUD } from '../../../plan/types.js';
+import type { RealContext } from '../real-context.js';
+import { parseStatus, serviceCommand, type UnitState } from '../render/services.js';
+import type { StepIO } from '../step-io.js';
+import type { ActionHandler } from './types.js';
+
+function units(rc: RealContext, services: readonly ServiceName[]): string[] {
+  return unitsOf(rc.to, services, rc.family);
+}
+
+export async function unitState(
+  rc: RealContext,
+  host: string,
+  unit: string,
+  signal?: AbortSignal,
+): Promise<UnitState> {
+  const r = await rc.exec.exec(host, serviceCommand(unit, 'status'), signal !== undefined ? { signal } : {});
+  return parseStatus(r.code, r.stdout, r.stderr);
+}
+
+async function drive(io: StepIO, host: string, unit: string, verb: 'start' | 'stop'): Promise<void> {
+  const want: UnitState = verb === 'start' ? 'running' : 'stopped';
+  const r = await io.run(host, serviceCommand(unit, verb));
+  if (r.code === 0) return;
+  // upstart refuses to start a running job or stop a stopped one: the state is what counts.
+  const state = await unitState(io.rc, host, unit, io.ctx.signal);
+  if (state === want) {
+    io.note(`[${host}] ${unit} already ${want}`);
+    return;
+  }
+  throw new StepFailure(`${host}: cannot ${verb} ${unit} (now ${state})`, {
+    command: serviceCommand(unit, verb),
+    exitCode: r.code,
+    stderrTail: io.rc.redactor.redact(r.stderr.trim().split('\n').slice(-5).join('\n')),
+  });
+}
+
+async function allIn(
+  rc: RealContext,
+  host: string,
+  services: readonly ServiceName[],
+  want: UnitState,
+): Promise<boolean> {
+  for (const u of units(rc, services)) if ((await unitState(rc, host, u)) !== want) return false;
+  return true;
+}
+
+export const stopServices: ActionHandler<'stop-services'> = {
+  async execute(step, action, io) {
+    // Reverse order: the API goes first, so clients get a clean refusal while workers finish.
+    const list = units(io.rc, action.services).reverse();
+    for (const u of list) await drive(io, step.host, u, 'stop');
+    return { summary: `stopped ${list.join(', ')}` };
+  },
+  probe: async (step, action, rc) =>
+    (await allIn(rc, step.host, action.services, 'stopped')) ? 'done' : 'not-done',
+};
+
+export const startServices: ActionHandler<'start-services'> = {
+  async execute(step, action, io) {
+    const list = units(io.rc, action.services);
+    for (const u of list) await drive(io, step.host, u, 'start');
+    return { summary: `started ${list.join(', ')}` };
+  },
+  probe: async (step, action, rc) =>
+    (await allIn(rc, step.host, action.services, 'running')) ? 'done' : 'not-done',
+};
+
+export const restartServices: ActionHandler<'restart-services'> = {
+  async execute(step, action, io) {
+    const list = units(io.rc, action.services);
+    for (const u of list) await io.must(step.host, serviceCommand(u, 'restart'));
+    return { summary: `restarted ${list.join(', ')}` };
+  },
+  // A restart leaves no trace to probe; running it again is harmless.
+  probe: async () => 'unknown',
+};
+
+/**
+ * Waits until every unit runs and, for Nova's services, the API reports them up: on the step's host,
+ * or on every host that runs them when the step is the cloud's.
+ */
+export const waitServices: ActionHandler<'wait-services'> = {
+  async execute(step, action, io) {
+    const { rc } = io;
+    const hosts =
+      step.host === CLOUD
+        ? [...rc.hosts.values()]
+            .filter((h) => !h.spare || step.env === 'new')
+            .filter((h) => h.services.some((s) => action.services.includes(s)))
+        : [{ name: step.host, services: action.services }];
+    for (;;) {
+      const waiting: string[] = [];
+      for (const h of hosts) {
+        const services = h.services.filter((s) => action.services.includes(s));
+        for (const u of units(rc, services)) {
+          if ((await unitState(rc, h.name, u, io.ctx.signal)) !== 'running') waiting.push(`${h.name}:${u}`);
+        }
+      }
+      if (waiting.length === 0 && rc.cloud !== undefined) {
+        const states = await rc.cloud.compute.services();
+        for (const h of hosts) {
+          for (const b of h.services.filter((s) => action.services.includes(s) && reportsHeartbeat(s))) {
+            const st = states.find((x) => x.host === h.name && x.binary === b);
+            if (st === undefined || !st.up) waiting.push(`${h.name}:${b} (API)`);
+          }
+        }
+      }
+      if (waiting.length === 0)
+        return { summary: `up: ${action.services.join(', ')} on ${hosts.length} host(s)` };
+      io.note(
+        `waiting for ${waiting.slice(0, 10).join(', ')}${waiting.length > 10 ? ` and ${waiting.length - 10} more` : ''}`,
+      );
+      await rc.clock.sleep(rc.pollMs, io.ctx.signal);
+    }
+  },
+  probe: async () => 'unknown',
+};
+
+/** Nova services that keep a heartbeat in os-services (the API and the console proxy do not). */
+export function reportsHeartbeat(service: ServiceName): boolean {
+  return service.startsWith('nova-') && service !== 'nova-api' && service !== 'nova-novncproxy';
+}

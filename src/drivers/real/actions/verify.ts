@@ -1,0 +1,187 @@
+// verify: the checks a plan asks for, each against the real cloud (hosts over SSH, state through the
+// APIs). A failed check names what it found.
+
+import { packagesOf, unitsOf } from '../../../catalog/index.js';
+import type { ServiceName } from '../../../catalog/types.js';
+import { StepFailure } from '../../../engine/driver.js';
+import { CLOUD, type Step, type VerifyCheck } from '../../../plan/types.js';
+import { quote } from '../../ssh/shell-quote.js';
+import type { RealContext } from '../real-context.js';
+import { compareVersions, upstreamVersion } from '../render/packages.js';
+import type { StepIO } from '../step-io.js';
+import { cloudOf } from './compute.js';
+import { schemaVersion } from './database.js';
+import { installedVersions } from './packages.js';
+import { reportsHeartbeat, unitState } from './services.js';
+import type { ActionHandler } from './types.js';
+
+/** Runs `f` for every item, at most `n` at a time. */
+export async function fanOut<T, R>(items: readonly T[], n: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
+function hostsRunning(rc: RealContext, services: readonly ServiceName[] | undefined, env?: 'old' | 'new') {
+  return [...rc.hosts.values()].filter(
+    (h) =>
+      (env === undefined || (env === 'new') === h.spare) &&
+      (services === undefined || h.services.some((s) => services.includes(s))),
+  );
+}
+
+type Verdict = string | undefined;
+
+async function check(step: Step, c: VerifyCheck, io: StepIO): Promise<Verdict> {
+  const { rc } = io;
+  const signal = io.ctx.signal;
+  switch (c.check) {
+    case 'hosts-reachable': {
+      const bad = await fanOut([...rc.hosts.keys()], rc.fanOut, async (h) => {
+        try {
+          const r = await rc.exec.exec(h, 'true', { signal, timeoutMs: 30_000 });
+          return r.code === 0 ? undefined : `${h} (exit ${r.code})`;
+        } catch (err) {
+          return `${h} (${err instanceof Error ? err.message : String(err)})`;
+        }
+      });
+      const failed = bad.filter((b): b is string => b !== undefined);
+      return failed.length === 0 ? undefined : `unreachable: ${failed.join('; ')}`;
+    }
+    case 'services-up':
+    case 'services-down': {
+      const want = c.check === 'services-up' ? 'running' : 'stopped';
+      const hosts =
+        c.check === 'services-down' && c.hosts !== undefined
+          ? c.hosts.map((h) => rc.hosts.get(h)).filter((h) => h !== undefined)
+          : hostsRunning(rc, c.services, c.check === 'services-up' ? c.env : undefined);
+      const wrong = await fanOut(hosts, rc.fanOut, async (h) => {
+        const services = h.services.filter((s) => c.services === undefined || c.services.includes(s));
+        const out: string[] = [];
+        for (const u of unitsOf(rc.to, services, rc.family)) {
+          const state = await unitState(rc, h.name, u, signal);
+          if (state !== want) out.push(`${h.name}:${u} ${state}`);
+        }
+        return out;
+      });
+      const problems = wrong.flat();
+      if (c.check === 'services-up' && rc.cloud !== undefined) {
+        const states = await rc.cloud.compute.services();
+        for (const h of hosts) {
+          for (const s of h.services.filter(
+            (x) => reportsHeartbeat(x) && (c.services === undefined || c.services.includes(x)),
+          )) {
+            const st = states.find((x) => x.host === h.name && x.binary === s);
+            // A compute the upgrade left disabled is not serving; it is not down either.
+            if (st !== undefined && !st.up && st.enabled) problems.push(`${h.name}:${s} down in os-services`);
+          }
+        }
+      }
+      return problems.length === 0 ? undefined : `not ${want}: ${problems.join(', ')}`;
+    }
+    case 'min-version': {
+      const hosts = hostsRunning(rc, [c.service]);
+      const pkgs = packagesOf(rc.from, [c.service], rc.family);
+      const low = await fanOut(hosts, rc.fanOut, async (h) => {
+        const versions = await installedVersions(rc, h.name, pkgs, signal);
+        const main = pkgs.map((p) => versions.get(p)).find((v) => v !== undefined);
+        if (main === undefined) return `${h.name}: ${pkgs.join('/')} not installed`;
+        const up = upstreamVersion(main);
+        return compareVersions(up, c.version) < 0
+          ? `${h.name}: ${c.service} ${up} < ${c.version}`
+          : undefined;
+      });
+      const bad = low.filter((x): x is string => x !== undefined);
+      return bad.length === 0 ? undefined : bad.join('; ');
+    }
+    case 'free-disk': {
+      const host = step.host === CLOUD ? rc.dbHost : step.host;
+      // df needs an existing path: walk up to the nearest one that exists.
+      const cmd = `p=${quote(c.path)}; while [ ! -e "$p" ]; do p=$(dirname "$p"); done; df -P -B1 "$p" | tail -n 1`;
+      const r = await io.must(host, cmd);
+      const avail = Number(r.stdout.trim().split(/\s+/)[3]);
+      return Number.isFinite(avail) && avail >= c.bytes
+        ? undefined
+        : `${host}: ${avail} bytes free under ${c.path}, need ${c.bytes}`;
+    }
+    case 'no-error-instances': {
+      const computes = new Set(hostsRunning(rc, ['nova-compute']).map((h) => h.name));
+      const errors = (await cloudOf(rc, step.host).compute.allServers()).filter(
+        (s) => s.status === 'ERROR' && computes.has(s.host),
+      );
+      return errors.length === 0
+        ? undefined
+        : `instances in ERROR: ${errors.map((s) => `${s.id}@${s.host}`).join(', ')}`;
+    }
+    case 'schema-head': {
+      const host =
+        step.host !== CLOUD
+          ? step.host
+          : hostsRunning(
+              rc,
+              rc.to.services.filter((s) => s.project === c.project && s.dbAccess).map((s) => s.name),
+            )[0]?.name;
+      if (host === undefined) return `no host runs ${c.project} to read its schema version`;
+      const head = await schemaVersion(rc, host, c.project, signal);
+      return head === c.head ? undefined : `${c.project} schema at ${head ?? 'unknown'}, expected ${c.head}`;
+    }
+    case 'capacity': {
+      const compute = cloudOf(rc, step.host).compute;
+      const excluded = new Set(c.hosts ?? []);
+      const enabled = new Set(
+        (await compute.services({ binary: 'nova-compute' }))
+          .filter((s) => s.enabled && s.up)
+          .map((s) => s.host),
+      );
+      const free = (await compute.hypervisors())
+        .filter(
+          (h) =>
+            enabled.has(h.host) &&
+            !excluded.has(h.host) &&
+            hostsRunning(rc, undefined, c.env).some((x) => x.name === h.host),
+        )
+        .reduce((sum, h) => sum + Math.max(0, h.memoryMb - h.memoryUsedMb), 0);
+      const need = c.instances * c.ram_mb;
+      return free >= need
+        ? undefined
+        : `${free} MB free on the other computes, ${need} MB needed for ${c.instances} instance(s)`;
+    }
+    case 'api': {
+      const cloud = cloudOf(rc, step.host);
+      const url = cloud.endpoints()[c.api];
+      if (url === undefined) return `no ${c.api} endpoint in the catalog`;
+      return (await cloud.compute.reachable(url, signal)) ? undefined : `${c.api} at ${url} does not answer`;
+    }
+    case 'smoke-boot': {
+      const r = await cloudOf(rc, step.host).compute.smokeBoot(signal);
+      io.note(`smoke boot on ${r.host} in ${r.seconds.toFixed(1)} s`);
+      return undefined;
+    }
+    case 'host-empty': {
+      const left = await cloudOf(rc, step.host).compute.serversOnHost(step.host);
+      return left.length === 0 ? undefined : `${step.host} still holds ${left.length} instance(s)`;
+    }
+  }
+}
+
+export const verify: ActionHandler<'verify'> = {
+  async execute(step, action, io) {
+    const failed: string[] = [];
+    for (const c of action.checks) {
+      const verdict = await check(step, c, io);
+      io.note(`check ${c.check}: ${verdict === undefined ? 'ok' : `FAILED: ${verdict}`}`);
+      if (verdict !== undefined) failed.push(`${c.check}: ${verdict}`);
+    }
+    if (failed.length > 0) throw new StepFailure(`verification failed: ${failed.join(' | ')}`);
+    return { summary: `${action.checks.length} check(s) passed` };
+  },
+  // Checks change nothing: running them again is the probe.
+  probe: async () => 'unknown',
+};

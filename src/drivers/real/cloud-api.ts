@@ -1,0 +1,64 @@
+// What the real driver needs from the OpenStack APIs, as a narrow port. drivers/openstack implements
+// it over the real clients; the driver never builds a request itself.
+
+import type { ConfigLookup } from '../../catalog/types.js';
+
+export interface ComputeServiceState {
+  host: string;
+  binary: string;
+  enabled: boolean;
+  up: boolean;
+  disabledReason?: string;
+}
+
+export interface ServerInfo {
+  id: string;
+  name: string;
+  status: string;
+  host: string;
+  /** Task in progress (`migrating`), or undefined. */
+  taskState?: string;
+}
+
+export interface HypervisorInfo {
+  host: string;
+  memoryMb: number;
+  memoryUsedMb: number;
+  runningVms: number;
+}
+
+export interface ComputeApi {
+  services(filter?: { host?: string; binary?: string }): Promise<ComputeServiceState[]>;
+  disable(host: string, binary: string, reason: string): Promise<void>;
+  enable(host: string, binary: string): Promise<void>;
+  serversOnHost(host: string): Promise<ServerInfo[]>;
+  /** Every server of every tenant (for the ERROR-instance pre-flight). */
+  allServers(): Promise<ServerInfo[]>;
+  hypervisors(): Promise<HypervisorInfo[]>;
+  /** Starts a live migration (target chosen by the scheduler when undefined) and waits for its end. */
+  liveMigrate(serverId: string, target: string | undefined, signal: AbortSignal): Promise<ServerInfo>;
+  /**
+   * Boots the smallest flavor from the first active image, waits for ACTIVE, deletes it: the smoke
+   * test that the whole compute path works. Resolves with where it ran.
+   */
+  smokeBoot(signal: AbortSignal): Promise<{ host: string; seconds: number }>;
+  /** Whether an API endpoint answers (status < 500). */
+  reachable(url: string, signal?: AbortSignal): Promise<boolean>;
+}
+
+export interface CloudApi {
+  compute: ComputeApi;
+  /** A value a config edit needs at run time (service tenant id, endpoint URLs). */
+  lookup(name: ConfigLookup): Promise<string>;
+  /** Public endpoints by stackhop's API names (`compute-api` …), for checks and downtime probes. */
+  endpoints(): Readonly<Record<string, string>>;
+  /** parallel-compute: adds the new deployment's endpoint in its region; resolves with its URL. */
+  registerEndpoint?(service: 'compute' | 'volume', region: string): Promise<string>;
+  hasEndpoint?(service: 'compute' | 'volume', region: string): Promise<boolean>;
+  removeEndpoint?(service: 'compute' | 'volume', region: string): Promise<void>;
+  /** Removes a host's nova-compute record from one deployment (after it moved to the other). */
+  deleteComputeService?(host: string, env: 'old' | 'new'): Promise<void>;
+  /** Secrets the session holds (token), for the redactor. */
+  secrets(): readonly string[];
+  close(): Promise<void>;
+}

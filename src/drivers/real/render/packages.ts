@@ -1,0 +1,76 @@
+// Package commands per distro profile: upgrade, and the version query that proves an upgrade took.
+
+import type { DistroProfile } from '../../../catalog/types.js';
+import { shellCommand } from '../../ssh/shell-quote.js';
+
+/**
+ * Upgrades the named packages (or the whole host for the final clean-up). Config-file prompts are
+ * refused and the admin's files kept: new ones land as *.dpkg-dist / *.rpmnew (OPS).
+ */
+export function upgradeCommand(profile: DistroProfile, packages: readonly string[], full: boolean): string {
+  if (profile.packageManager === 'apt') {
+    const base = [
+      'env',
+      'DEBIAN_FRONTEND=noninteractive',
+      'apt-get',
+      '-y',
+      '-q',
+      '-o',
+      'Dpkg::Options::=--force-confold',
+      '-o',
+      'Dpkg::Options::=--force-confdef',
+    ];
+    return shellCommand(
+      full ? [...base, 'dist-upgrade'] : [...base, 'install', '--only-upgrade', ...packages],
+    );
+  }
+  return shellCommand(full ? ['yum', '-y', '-q', 'upgrade'] : ['yum', '-y', '-q', 'upgrade', ...packages]);
+}
+
+/** Prints `name version` per installed package; missing ones are reported on stderr. */
+export function versionQuery(profile: DistroProfile, packages: readonly string[]): string {
+  if (profile.packageManager === 'apt') {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template
+    return shellCommand(['dpkg-query', '-W', '-f=${Package} ${Version}\\n', ...packages]);
+  }
+  return shellCommand(['rpm', '-q', '--qf', '%{NAME} %{VERSION}-%{RELEASE}\\n', ...packages]);
+}
+
+export function parseVersions(stdout: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const m = /^(\S+) (\S+)$/.exec(line.trim());
+    if (m?.[1] !== undefined && m[2] !== undefined) out.set(m[1], m[2]);
+  }
+  return out;
+}
+
+/**
+ * The upstream version inside a distro version: `1:2014.1.5-0ubuntu1~cloud0` → `2014.1.5`,
+ * `2014.1.5-1.el6` → `2014.1.5`.
+ */
+export function upstreamVersion(distroVersion: string): string {
+  const noEpoch = distroVersion.replace(/^\d+:/, '');
+  const dash = noEpoch.lastIndexOf('-');
+  const upstream = dash > 0 ? noEpoch.slice(0, dash) : noEpoch;
+  return upstream.replace(/[~+].*$/, '');
+}
+
+/** Whether an installed version belongs to a release whose upstream versions start with `releaseVersion`. */
+export function isOnRelease(distroVersion: string, releaseVersion: string): boolean {
+  const v = upstreamVersion(distroVersion);
+  return v === releaseVersion || v.startsWith(`${releaseVersion}.`);
+}
+
+/** Compares dotted numeric versions (2013.2.10 > 2013.2.2). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10));
+  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10));
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? 0;
+    const y = pb[i] ?? 0;
+    if (Number.isNaN(x) || Number.isNaN(y)) continue;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
