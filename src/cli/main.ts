@@ -151,6 +151,11 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     )
     .option('--approve-gates', 'approve every operator gate without asking')
     .option(
+      '--poll-interval <duration>',
+      'how often to poll service states, migrations and API availability',
+      '2s',
+    )
+    .option(
       '--step-timeout <duration>',
       'longest any step may run, e.g. 20m (default: 10× its estimate, at least 1 h; drains 24 h)',
     )
@@ -173,6 +178,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
           ...(opts.stepTimeout === undefined
             ? {}
             : { stepTimeoutMs: parseDuration(opts.stepTimeout, '--step-timeout') * 1000 }),
+          pollMs: parseDuration(opts.pollInterval, '--poll-interval') * 1000,
         }),
       );
     });
@@ -207,8 +213,14 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     .option('-q, --quiet', 'no progress lines')
     .option('--clear-faults', 'rehearsals: go on without the injected faults (as if the hosts were fixed)')
     .option('--approve-gates', 'real runs: approve every operator gate without asking')
+    .option(
+      '--poll-interval <duration>',
+      'real runs: how often to poll service states, migrations and APIs',
+      '2s',
+    )
     .action(async (runId, opts) => {
       const { resume } = await import('./commands/resume.js');
+      const { parseDuration } = await import('../compare/parse-duration.js');
       await run(
         resume(runId, {
           state: opts.state,
@@ -216,6 +228,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
           quiet: opts.quiet === true,
           clearFaults: opts.clearFaults === true,
           approveGates: opts.approveGates === true,
+          pollMs: parseDuration(opts.pollInterval, '--poll-interval') * 1000,
         }),
       );
     });

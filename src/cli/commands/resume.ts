@@ -30,6 +30,8 @@ export interface ResumeOptions {
   clearFaults?: boolean;
   /** Real runs: approve gates without asking. */
   approveGates?: boolean;
+  /** Real runs: interval of the driver's polls and of the API probes. */
+  pollMs?: number;
   progress?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
 }
@@ -109,7 +111,12 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
       ...(options.parallelism !== null ? { parallel: options.parallelism } : {}),
       env,
     });
-    const cloud = await openRunCloud(inventory, env, redactor);
+    const cloud = await openRunCloud(
+      inventory,
+      env,
+      redactor,
+      o.pollMs !== undefined ? { pollMs: o.pollMs, probeIntervalMs: Math.min(1000, o.pollMs) } : {},
+    );
     const interrupt = interruptible(write);
     try {
       const r = await resumeRealRun({
@@ -123,6 +130,7 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
         cloud: cloud?.api,
         redactor,
         env,
+        ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
         ...(options.parallelism !== null ? { parallelism: options.parallelism } : {}),
         approveGate: gateApprover({ approveGates: o.approveGates === true }),
         listeners: (p) => (o.quiet || o.json ? [] : [progressReporter(p, { write })]),
