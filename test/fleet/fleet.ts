@@ -269,9 +269,17 @@ function ipToInt(ip: string): number {
 function intToIp(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
+/**
+ * ssh2's generator drops a leading zero byte of the ed25519 public key (about 1 key in 230), which
+ * OpenSSH then refuses to load ("error in libcrypto"): such keys are generated again.
+ */
 function newKeyPair(comment: string): { private: string; public: string } {
-  const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-  return { private: k.private, public: k.public.trim() };
+  for (;;) {
+    const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+    const blob = Buffer.from(k.public.trim().split(/\s+/)[1] ?? '', 'base64');
+    // string "ssh-ed25519" (4 + 11) + string key (4 + 32)
+    if (blob.length === 51) return { private: k.private, public: k.public.trim() };
+  }
 }
 /** `ssh-ed25519 AAAA…` without the comment. */
 const keyLine = (pub: string) => pub.split(/\s+/).slice(0, 2).join(' ');

@@ -1,5 +1,6 @@
 // Running `stackhop run` in-process against a FleetCloud, and reading back what its journal holds.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ScenarioId } from '../../src/catalog/types.js';
 import { runCommand } from '../../src/cli/commands/run.js';
 import type { EngineEvent } from '../../src/engine/events.js';
@@ -39,4 +40,32 @@ export async function journalEvents(state: string): Promise<{ runId: string; eve
   } finally {
     await journal.close();
   }
+}
+
+/**
+ * Waits until a shim call is running on one fleet host (a faulted call sleeping), told apart from the
+ * same call on other hosts, or in other test files, by the SSH_CONNECTION its session carries.
+ */
+export async function waitForShim(
+  cloud: FleetCloud,
+  host: string,
+  args: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const address = ` ${cloud.fleet.host(host).address} `;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        if (!cmd.includes(`shim.mjs ${args}`)) continue;
+        const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+        if (env.some((v) => v.startsWith('SSH_CONNECTION=') && `${v} `.includes(address))) return;
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no \`${args}\` shim call started on ${host} within ${timeoutMs} ms`);
 }
