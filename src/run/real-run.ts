@@ -26,6 +26,7 @@ import { redactingJournal } from '../security/redacting-journal.js';
 import type { Redactor } from '../security/redactor.js';
 import { planHash } from '../store/plan-hash.js';
 import { type PreflightProblem, preflight } from './preflight.js';
+import { primeSecrets } from './prime-secrets.js';
 
 /** What the journal keeps about a real run to rebuild its driver on resume (no secret, ever). */
 export interface RealRunOptions {
@@ -136,6 +137,7 @@ export async function startRealRun(req: RealRunRequest): Promise<RealRunResult> 
     );
     if (problems.length > 0) return { runId: req.runId, plan, check, preflight: problems };
   }
+  await primeSecrets(rc);
   const lookupProblem = await resolveLookups(rc, plan);
   if (lookupProblem !== undefined) return { runId: req.runId, plan, check, preflight: [lookupProblem] };
   if (req.confirm !== undefined && !(await req.confirm(plan))) {
@@ -178,6 +180,7 @@ export async function resumeRealRun(req: ResumeRealRequest): Promise<RealRunResu
   const rc = realContext(req);
   const stored = (req.stored.header.options as Partial<RealRunOptions>).lookups ?? {};
   for (const [k, v] of Object.entries(stored)) rc.lookups.set(k, v);
+  await primeSecrets(rc);
   const journal = redactingJournal(req.journal, req.redactor);
   const outcome = await drive(req, rc, plan, check, journal, req.stored);
   return { runId: req.runId, plan, check, outcome, preflight: [] };

@@ -31,6 +31,8 @@ export interface FleetCloudOptions {
   distro?: DistroId;
   policy?: string;
   migrationDelayMs?: number;
+  /** The cloud admin's password (OS_PASSWORD). */
+  password?: string;
 }
 
 export interface FleetCloud {
@@ -205,6 +207,7 @@ export async function startFleetCloud(o: FleetCloudOptions): Promise<FleetCloud>
         })),
       ),
       migrationDelayMs: o.migrationDelayMs ?? 30,
+      ...(o.password !== undefined ? { user: { password: o.password } } : {}),
       serviceUp: async (host, binary) => (await unitState(host, binary)) === 'running',
       apiUp: async (api) => {
         const unit = controllerUnit[api];

@@ -56,7 +56,7 @@ export function dumpCommand(dir: string, database: string, defaultsFile?: string
  */
 export function inspectCommand(dir: string, database: string, defaultsFile?: string): string {
   const file = dumpFile(dir, database);
-  const count = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='${database}' AND table_type='BASE TABLE'`;
+  const count = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='${database}' AND table_type IN ('BASE TABLE', 'SYSTEM VERSIONED')`;
   const script = [
     'set -e -o pipefail',
     `bytes=$(stat -c %s ${quote(file)})`,

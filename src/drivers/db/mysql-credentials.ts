@@ -19,7 +19,9 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): MysqlCredentials | u
   return {
     user: env.STACKHOP_DB_USER ?? 'root',
     password,
-    ...(env.STACKHOP_DB_HOST !== undefined ? { host: env.STACKHOP_DB_HOST } : {}),
+    ...(env.STACKHOP_DB_HOST !== undefined && env.STACKHOP_DB_HOST !== ''
+      ? { host: env.STACKHOP_DB_HOST }
+      : {}),
     ...(port !== undefined && /^\d+$/.test(port) ? { port: Number(port) } : {}),
   };
 }
@@ -27,8 +29,9 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): MysqlCredentials | u
 /** The option file's text: MySQL option files take the value verbatim after `=`, quoted if needed. */
 export function optionFile(c: MysqlCredentials): string {
   const esc = (v: string) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-  if (/[\r\n]/.test(c.user) || /[\r\n]/.test(c.password))
+  if ([c.user, c.password, c.host ?? ''].some((v) => /[\r\n]/.test(v))) {
     throw new Error('database credentials cannot contain a line break');
+  }
   return [
     '[client]',
     `user=${esc(c.user)}`,
@@ -39,7 +42,11 @@ export function optionFile(c: MysqlCredentials): string {
   ].join('\n');
 }
 
-/** `--defaults-extra-file=F` must be the first option of mysql/mysqldump. */
+/**
+ * `--defaults-file=F` (the first option of mysql/mysqldump): only that file is read. With
+ * --defaults-extra-file the DB host's own ~/.my.cnf would be read after it and win, so a root login
+ * there would silently replace the credentials the operator gave.
+ */
 export function defaultsArg(optionFilePath: string | undefined): string {
-  return optionFilePath === undefined ? '' : ` --defaults-extra-file=${quote(optionFilePath)}`;
+  return optionFilePath === undefined ? '' : ` --defaults-file=${quote(optionFilePath)}`;
 }

@@ -4,6 +4,7 @@
 import type { ConfigEditOp, ConfigFormat, ConfigValue } from '../../../catalog/types.js';
 import { StepFailure } from '../../../engine/driver.js';
 import type { ConfigEdit } from '../../../plan/types.js';
+import { secretsOf } from '../../../security/config-secrets.js';
 import {
   applyConfigEdits,
   ConfigEditError,
@@ -74,17 +75,8 @@ async function resolver(
   };
 }
 
-/** Keys whose values are credentials: rabbit_password, admin_token, connection URLs with a password. */
-const SECRET_KEY = /(pass(word)?|secret|token|_key)$/i;
-
 function addIfSecret(rc: RealContext, key: string, value: string): void {
-  if (SECRET_KEY.test(key)) rc.redactor.add(value);
-  // mysql://user:password@host/db
-  const inUrl = /:\/\/[^:/@]+:([^@]+)@/.exec(value)?.[1];
-  if (inUrl !== undefined) {
-    rc.redactor.add(inUrl);
-    rc.redactor.add(value);
-  }
+  for (const secret of secretsOf(key, value)) rc.redactor.add(secret);
 }
 
 /** Keeps the file as it was before this run first touched it (a later edit must not overwrite that copy). */

@@ -148,10 +148,17 @@ async function check(step: Step, c: VerifyCheck, io: StepIO): Promise<Verdict> {
             hostsRunning(rc, undefined, c.env).some((x) => x.name === h.host),
         )
         .reduce((sum, h) => sum + Math.max(0, h.memoryMb - h.memoryUsedMb), 0);
-      const need = c.instances * c.ram_mb;
+      // ram_mb is the batch's total at planning time; the instances there now are what must move.
+      const perInstance = c.instances > 0 ? c.ram_mb / c.instances : 0;
+      let instances = c.instances;
+      if (c.hosts !== undefined && c.hosts.length > 0) {
+        instances = 0;
+        for (const h of c.hosts) instances += (await compute.serversOnHost(h)).length;
+      }
+      const need = Math.ceil(instances * perInstance);
       return free >= need
         ? undefined
-        : `${free} MB free on the other computes, ${need} MB needed for ${c.instances} instance(s)`;
+        : `${free} MB free on the other computes, ${need} MB needed for ${instances} instance(s)`;
     }
     case 'api': {
       const cloud = cloudOf(rc, step.host);

@@ -26,7 +26,8 @@ export function configBackupCommand(paths: readonly string[], archive: string): 
     `mkdir -p ${quote(archive.slice(0, archive.lastIndexOf('/')))}`,
     'set --',
     `for p in ${rel.join(' ')}; do if test -e "/$p"; then set -- "$@" "$p"; fi; done`,
-    `tar -C / -czf ${quote(`${archive}.tmp`)} "$@"`,
+    // GNU tar refuses an empty archive; an empty list of paths (-T /dev/null) makes one.
+    `if [ $# -eq 0 ]; then tar -C / -czf ${quote(`${archive}.tmp`)} -T /dev/null; else tar -C / -czf ${quote(`${archive}.tmp`)} "$@"; fi`,
     `mv -f ${quote(`${archive}.tmp`)} ${quote(archive)}`,
   ].join('\n');
 }
