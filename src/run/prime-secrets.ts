@@ -15,9 +15,9 @@ function iniFilesByProject(rc: RealContext): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const add = (project: string, file: string | undefined) => {
     if (file === undefined) return;
-    let set = out.get(project);
-    if (set === undefined) out.set(project, (set = new Set()));
+    const set = out.get(project) ?? new Set<string>();
     set.add(file);
+    out.set(project, set);
   };
   const defs: readonly ConfigEditDef[] = [
     ...rc.pack.configEdits,
