@@ -194,6 +194,31 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     });
 
   program
+    .command('rollback')
+    .description('undo a real run from its journal: packages, /etc and databases back as they were before it')
+    .argument('<run>', 'run id of the run to undo')
+    .option('-y, --yes', 'start without asking for confirmation')
+    .option('--state <dir>', 'state directory', '.stackhop')
+    .option('--approve-gates', 'approve every operator gate without asking')
+    .option('--poll-interval <duration>', 'how often to poll service states and APIs', '2s')
+    .option('--json', 'print the outcome as JSON')
+    .option('-q, --quiet', 'no progress lines')
+    .action(async (runId, opts) => {
+      const { rollbackCommand } = await import('./commands/rollback.js');
+      const { parseDuration } = await import('../compare/parse-duration.js');
+      await run(
+        rollbackCommand(runId, {
+          yes: opts.yes === true,
+          state: opts.state,
+          json: opts.json === true,
+          quiet: opts.quiet === true,
+          approveGates: opts.approveGates === true,
+          pollMs: parseDuration(opts.pollInterval, '--poll-interval') * 1000,
+        }),
+      );
+    });
+
+  program
     .command('status')
     .description('list runs, or show one: where it stands, what failed, what is left')
     .argument('[run]', 'run id')

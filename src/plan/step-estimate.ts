@@ -104,6 +104,13 @@ export function estimateAction(
       return Math.round(action.instances * secondsPerLiveMigration(env.catalog, env.facts));
     case 'upgrade-packages':
       return action.full === true ? d['upgrade-packages-full'] : d['upgrade-packages'];
+    // Rollback: a restore reads the dump back about as fast as it was written; a downgrade is an install.
+    case 'restore-database':
+      return d.dump_fixed_s * Math.max(1, action.databases.length);
+    case 'downgrade-packages':
+      return d['upgrade-packages-full'];
+    case 'restore-config':
+      return d['backup-config'];
     case 'backup-config':
     case 'switch-repository':
     case 'stop-services':

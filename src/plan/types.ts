@@ -92,6 +92,16 @@ export type Action =
   | { kind: 'gate'; prompt: string }
   | { kind: 'register-endpoint'; service: 'compute' | 'volume'; region: string }
   | { kind: 'retarget-compute'; region: string }
+  /** Rollback: the /etc archives and file copies a run made on this host, put back. */
+  | { kind: 'restore-config'; run: string }
+  /** Rollback: the dumps a run made, restored (checksums verified first); heads they hold. */
+  | {
+      kind: 'restore-database';
+      run: string;
+      databases: readonly { project: ProjectName; database: string; head: string }[];
+    }
+  /** Rollback: every package a run upgraded on this host back to the version it had before. */
+  | { kind: 'downgrade-packages'; run: string; release: string; services: readonly ServiceName[] }
   | {
       kind: 'decommission';
       services: readonly ServiceName[];

@@ -20,6 +20,7 @@ import { checkPlan } from '../plan/check/index.js';
 import type { CheckResult } from '../plan/check/types.js';
 import { checkContextFor } from '../plan/check-context.js';
 import { planUpgrade } from '../plan/planners/index.js';
+import { checkRollbackPlan, rollbackPlan } from '../plan/rollback-plan.js';
 import type { Plan, Step } from '../plan/types.js';
 import { resolveUpgrade } from '../plan/upgrade-pair.js';
 import { redactingJournal } from '../security/redacting-journal.js';
@@ -37,6 +38,8 @@ export interface RealRunOptions {
   accept_new_host_keys: boolean;
   /** Config values looked up in the cloud at the start (none is a secret). */
   lookups: Readonly<Record<string, string>>;
+  /** This run rolls back that one (its plan was built from that run's journal). */
+  rollback_of?: string;
 }
 
 export interface RealRunRequest {
@@ -174,7 +177,11 @@ export interface ResumeRealRequest extends Omit<RealRunRequest, 'scenario' | 'co
 
 export async function resumeRealRun(req: ResumeRealRequest): Promise<RealRunResult> {
   const plan = req.stored.plan;
-  const check = checkPlan(plan, checkContextFor(req.inventory, req.catalog, plan.scenario));
+  const rollbackOf = (req.stored.header.options as Partial<RealRunOptions>).rollback_of;
+  const check =
+    rollbackOf === undefined
+      ? checkPlan(plan, checkContextFor(req.inventory, req.catalog, plan.scenario))
+      : checkRollbackPlan(plan, req.inventory, req.catalog);
   if (!check.ok) throw refuse(check);
   for (const s of req.cloud?.secrets() ?? []) req.redactor.add(s);
   const rc = realContext(req);
@@ -242,4 +249,61 @@ async function drive(
   for (const l of req.listeners?.(plan) ?? []) engine.on(l);
   req.control?.(engine);
   return engine.run();
+}
+
+export interface RollbackRequest
+  extends Omit<RealRunRequest, 'scenario' | 'inventoryText' | 'skipPreflight'> {
+  /** The run to roll back, as its journal holds it. */
+  target: StoredRun;
+  inventoryText: string;
+}
+
+/** Rolls a run back: a new real run whose plan comes from the target run's journal. */
+export async function startRollback(req: RollbackRequest): Promise<RealRunResult> {
+  const plan = rollbackPlan(
+    { id: req.target.header.id, plan: req.target.plan, steps: req.target.steps },
+    req.inventory,
+    req.catalog,
+  );
+  const check = checkRollbackPlan(plan, req.inventory, req.catalog);
+  if (!check.ok) throw refuse(check);
+  for (const s of req.cloud?.secrets() ?? []) req.redactor.add(s);
+  const rc = realContext(req);
+  const problems = (
+    await preflight(rc, req.pool, plan, req.inventory.distro, (h) => req.pool.targets(h).user)
+  ).filter(
+    // The hosts are expected to be part-way between the releases: the release check does not apply.
+    (p) => p.check !== 'release' && p.check !== 'free-disk',
+  );
+  if (problems.length > 0) return { runId: req.runId, plan, check, preflight: problems };
+  await primeSecrets(rc);
+  if (req.confirm !== undefined && !(await req.confirm(plan))) {
+    return { runId: req.runId, plan, check, preflight: [], declined: true };
+  }
+  const options: RealRunOptions = {
+    inventory_file: req.inventory.file,
+    inventory_text: req.inventoryText,
+    parallelism: req.parallelism ?? null,
+    known_hosts: req.pool.options.knownHostsPath,
+    accept_new_host_keys: req.pool.options.acceptNewHostKeys,
+    lookups: {},
+    rollback_of: req.target.header.id,
+  };
+  const clock = req.clock ?? realClock;
+  const journal = redactingJournal(req.journal, req.redactor);
+  await journal.createRun(
+    {
+      id: req.runId,
+      created_at: clock.now(),
+      created_wall: new Date().toISOString(),
+      cloud: plan.cloud,
+      scenario: plan.scenario,
+      plan_hash: planHash(plan),
+      driver: 'real',
+      options: { ...options },
+    },
+    plan,
+  );
+  const outcome = await drive(req, rc, plan, check, journal, undefined);
+  return { runId: req.runId, plan, check, outcome, preflight: [] };
 }

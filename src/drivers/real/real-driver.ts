@@ -8,6 +8,7 @@ import { backupConfig, clearRpcPin, editConfig, setRpcPin } from './actions/conf
 import { backupDatabaseHandler, dbSync, preSync } from './actions/database.js';
 import { switchRepository, upgradePackages } from './actions/packages.js';
 import { decommission, registerEndpoint, retargetCompute } from './actions/parallel.js';
+import { downgradePackages, restoreConfig, restoreDatabaseHandler } from './actions/rollback.js';
 import { restartServices, startServices, stopServices, waitServices } from './actions/services.js';
 import type { ActionHandler, HandlerTable } from './actions/types.js';
 import { verify } from './actions/verify.js';
@@ -42,6 +43,9 @@ const HANDLERS: HandlerTable = {
   'register-endpoint': registerEndpoint,
   'retarget-compute': retargetCompute,
   decommission,
+  'restore-config': restoreConfig,
+  'restore-database': restoreDatabaseHandler,
+  'downgrade-packages': downgradePackages,
 };
 
 function handlerOf<K extends ActionKind>(kind: K): ActionHandler<K> {

@@ -205,6 +205,35 @@ export function prepare(cloud: Cloud, step: Step, attempt: number, now: number):
         };
       });
     }
+    case 'restore-config':
+      return simple(() => ({ summary: `configuration of run ${a.run} restored` }));
+    case 'restore-database':
+      return simple((tx) => {
+        for (const d of a.databases) {
+          tx({
+            op: 'schema',
+            database: d.database,
+            project: d.project,
+            env: step.env ?? 'old',
+            head: d.head,
+          });
+        }
+        return { summary: `restored ${a.databases.map((d) => `${d.database} (${d.head})`).join(', ')}` };
+      });
+    case 'downgrade-packages': {
+      const h = host!;
+      if (h.repo !== a.release) {
+        return refused(
+          base,
+          `E: no ${a.release} packages: ${h.name} still uses the ${h.repo} repository`,
+          true,
+        );
+      }
+      return simple((tx) => {
+        tx({ op: 'install', host: h.name, services: a.services, release: a.release });
+        return { summary: `${a.services.join(', ')} back on ${a.release}` };
+      });
+    }
     case 'decommission':
       return simple((tx) => {
         if (a.services.length > 0 && host !== undefined)

@@ -73,6 +73,12 @@ export function probeStep(cloud: Cloud, step: Step): ProbeResult {
     }
     case 'retarget-compute':
       return yes(host?.env === (step.env ?? 'new'));
+    case 'restore-config':
+      return 'not-done';
+    case 'restore-database':
+      return yes(a.databases.every((d) => cloud.dbs.get(d.database)?.head === d.head));
+    case 'downgrade-packages':
+      return yes(a.services.every((n) => svc(n)?.installed === a.release));
     case 'decommission': {
       const gone = a.services.every((n) => svc(n) === undefined);
       const endpoints = (a.endpoints ?? []).every(

@@ -108,6 +108,12 @@ export function actionSummary(a: Action, instances?: number): string {
       return a.reason === '' ? 'disable-compute' : `disable-compute ${JSON.stringify(a.reason)}`;
     case 'enable-compute':
       return 'enable-compute';
+    case 'restore-config':
+      return `restore-config from run ${a.run}`;
+    case 'restore-database':
+      return `restore-database ${list(a.databases.map((d) => d.database))} from run ${a.run}`;
+    case 'downgrade-packages':
+      return `downgrade-packages ${list(a.services, 6)} → ${a.release} (versions before run ${a.run})`;
     case 'drain-compute': {
       const n = instances ?? a.instances;
       const into = a.to_region === undefined ? '' : ` into ${a.to_region}`;

@@ -2,9 +2,12 @@
 
 import { StepFailure } from '../../../engine/driver.js';
 import type { Step } from '../../../plan/types.js';
+import { quote, shellCommand } from '../../ssh/shell-quote.js';
 import type { RealContext } from '../real-context.js';
+import { backupDir, fileNameOf } from '../render/backup.js';
 import { isOnRelease, parseVersions, upgradeCommand, versionQuery } from '../render/packages.js';
 import { switchCommands, switchProbe } from '../render/repository.js';
+import type { StepIO } from '../step-io.js';
 import type { ActionHandler } from './types.js';
 
 /** Installed versions of the packages on a host; missing packages are absent from the map. */
@@ -37,9 +40,39 @@ function behind(versions: Map<string, string>, packages: readonly string[], vers
   });
 }
 
+/**
+ * Keeps the versions a host had before this step changed them, for rollback: the named packages, or
+ * every installed one before a full upgrade. The first attempt's record stays.
+ */
+async function recordVersionsBefore(
+  io: StepIO,
+  step: Step,
+  packages: readonly string[],
+  full: boolean,
+): Promise<void> {
+  const { rc } = io;
+  const file = `${backupDir(rc.runId)}/packages/${fileNameOf(step.id)}.versions`;
+  const query = full
+    ? rc.profile.packageManager === 'apt'
+      ? shellCommand(['dpkg-query', '-W', '-f=${Package} ${Version}\\n'])
+      : shellCommand(['rpm', '-qa', '--qf', '%{NAME} %{VERSION}-%{RELEASE}\\n'])
+    : versionQuery(rc.profile, packages);
+  const script = [
+    `test -e ${quote(file)} && exit 0`,
+    `mkdir -p ${quote(file.slice(0, file.lastIndexOf('/')))}`,
+    `{ echo "# at $(date +%s%3N)"; ${query} 2>/dev/null; } > ${quote(`${file}.tmp`)} || true`,
+    `mv -f ${quote(`${file}.tmp`)} ${quote(file)}`,
+  ].join('\n');
+  await io.must(step.host, script, {
+    label: `record package versions before the upgrade in ${file}`,
+    quiet: true,
+  });
+}
+
 export const upgradePackages: ActionHandler<'upgrade-packages'> = {
   async execute(step, action, io) {
     const { rc } = io;
+    await recordVersionsBefore(io, step, action.packages, action.full === true);
     // The index is refreshed first: a switch-repository done before a crash may have missed it.
     await io.must(step.host, rc.profile.packageManager === 'apt' ? 'apt-get -q update' : 'yum -q makecache');
     await io.must(step.host, upgradeCommand(rc.profile, action.packages, action.full === true));

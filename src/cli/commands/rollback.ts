@@ -1,0 +1,153 @@
+// `stackhop rollback RUN`: undo a real run from its journal (facts §2.4): services stopped, packages
+// back at their earlier versions, /etc back from the run's archives, databases back from its verified
+// dumps, services started, computes re-enabled. The rollback is a run of its own: journaled, resumable.
+
+import { CATALOG } from '../../catalog/index.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, StackhopError } from '../../errors.js';
+import { parseInventory } from '../../inventory/load.js';
+import { openRunCloud } from '../../run/open-cloud.js';
+import { type RealRunOptions, type RealRunResult, startRollback } from '../../run/real-run.js';
+import { Redactor } from '../../security/redactor.js';
+import { isRunId, newRunId } from '../../store/run-id.js';
+import { acquireRunLock } from '../../store/run-lock.js';
+import { openSqliteJournal } from '../../store/sqlite-journal.js';
+import { interruptible } from '../interrupt.js';
+import { progressReporter } from '../progress.js';
+import type { CommandResult } from '../result.js';
+import { buildPool, gateApprover, planSummary } from './run.js';
+import { renderRunSummary } from './run-summary.js';
+
+export interface RollbackOptions {
+  yes: boolean;
+  state: string;
+  json: boolean;
+  quiet: boolean;
+  approveGates: boolean;
+  pollMs?: number;
+  progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  /** Answers the confirmation prompt (tests); the terminal otherwise. */
+  confirm?: (summary: string) => Promise<boolean>;
+}
+
+export async function rollbackCommand(target: string, opts: RollbackOptions): Promise<CommandResult> {
+  if (!isRunId(target))
+    throw new StackhopError('ERR_USAGE', `RUN: "${target}" is not a run id`, { exitCode: EXIT_BAD_INPUT });
+  const env = opts.env ?? process.env;
+  const journal = openSqliteJournal(opts.state, { durability: 'power' });
+  const redactor = Redactor.fromEnv(env);
+  const write = opts.progress ?? ((line: string) => process.stderr.write(`${redactor.redact(line)}\n`));
+  try {
+    const stored = await journal.loadRun(target);
+    if (stored === undefined)
+      throw new StackhopError('ERR_NO_RUN', `no run ${target} in ${opts.state}`, {
+        exitCode: EXIT_BAD_INPUT,
+      });
+    if (stored.header.driver !== 'real') {
+      throw new StackhopError('ERR_USAGE', `run ${target} is a rehearsal: there is nothing to roll back`, {
+        exitCode: EXIT_BAD_INPUT,
+      });
+    }
+    if (stored.status === 'running') {
+      throw new StackhopError(
+        'ERR_RUN_ACTIVE',
+        `run ${target} is still running (or crashed): abort it first`,
+        {
+          exitCode: EXIT_BAD_INPUT,
+          hint: `stackhop abort ${target} --state ${opts.state}`,
+        },
+      );
+    }
+    if (!opts.yes && opts.confirm === undefined && !process.stdin.isTTY) {
+      throw new StackhopError(
+        'ERR_USAGE',
+        'refusing to roll back without confirmation: pass --yes when there is no terminal',
+        {
+          exitCode: EXIT_BAD_INPUT,
+        },
+      );
+    }
+    const options = stored.header.options as unknown as RealRunOptions;
+    const inventory = parseInventory(options.inventory_text, options.inventory_file, CATALOG);
+    const pool = await buildPool(inventory, {
+      knownHosts: options.known_hosts,
+      acceptNewHostKeys: options.accept_new_host_keys,
+      env,
+    });
+    const cloud = await openRunCloud(
+      inventory,
+      env,
+      redactor,
+      opts.pollMs !== undefined ? { pollMs: opts.pollMs, probeIntervalMs: Math.min(1000, opts.pollMs) } : {},
+    );
+    const runId = newRunId(new Date(), Math.random);
+    const lock = acquireRunLock(opts.state, runId);
+    const interrupt = interruptible(write);
+    let result: RealRunResult;
+    try {
+      result = await startRollback({
+        target: stored,
+        inventory,
+        inventoryText: options.inventory_text,
+        catalog: CATALOG,
+        journal,
+        runId,
+        pool,
+        cloud: cloud?.api,
+        redactor,
+        env,
+        ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+        approveGate: gateApprover(opts),
+        listeners: (p) => (opts.quiet || opts.json ? [] : [progressReporter(p, { write })]),
+        control: (engine) => {
+          interrupt.control(engine);
+          cloud?.startProbes();
+        },
+        confirm: async (plan) => {
+          if (opts.yes) return true;
+          const summary = `rollback of run ${target}\n${planSummary(plan)}`;
+          if (opts.confirm !== undefined) return opts.confirm(summary);
+          write(summary);
+          const { createInterface } = await import('node:readline/promises');
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          try {
+            return (await rl.question('Type "yes" to roll back: ')).trim() === 'yes';
+          } finally {
+            rl.close();
+          }
+        },
+      });
+      await cloud?.stopProbes(journal, runId);
+    } finally {
+      interrupt.release();
+      lock.release();
+      await cloud?.stopProbes(journal, runId);
+      await Promise.all([pool.close(), cloud?.api.close()]);
+    }
+    if (result.preflight.length > 0) {
+      const lines = result.preflight.map((p) => `  ${p.host}: ${p.check}: ${p.message}`);
+      return {
+        stdout: '',
+        stderr: redactor.redact(`pre-flight failed; nothing was changed:\n${lines.join('\n')}\n`),
+        exitCode: EXIT_FAILED,
+      };
+    }
+    if (result.declined === true)
+      return { stdout: '', stderr: 'not started: the rollback was not confirmed\n', exitCode: EXIT_FAILED };
+    const exitCode = result.outcome?.status === 'succeeded' ? 0 : EXIT_FAILED;
+    if (opts.json) {
+      return {
+        stdout: `${redactor.redact(JSON.stringify({ run: runId, rollback_of: target, outcome: result.outcome }, null, 2))}\n`,
+        stderr: '',
+        exitCode,
+      };
+    }
+    return {
+      stdout: redactor.redact(renderRunSummary(result, opts.state, cloud?.downtime())),
+      stderr: '',
+      exitCode,
+    };
+  } finally {
+    await journal.close();
+  }
+}
