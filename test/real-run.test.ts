@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../src/catalog/index.js';
+import { status } from '../src/cli/commands/status.js';
 import type { EngineEvent } from '../src/engine/events.js';
 import { resolveUpgrade } from '../src/plan/upgrade-pair.js';
 import { type FleetCloud, startFleetCloud, VERSIONS } from './support/fleet-cloud.js';
@@ -89,9 +90,13 @@ describe.each([
     expect(r.stdout).toMatch(/succeeded after/);
     expect(r.stdout).toMatch(/compute-api\s+\S+.*\d+ s \(\d+ outages?\)/);
     await expectUpgraded(cloud, instances);
-    const { events } = await journalEvents(state);
+    const { runId, events } = await journalEvents(state);
     expectJournalShowsCommands(events);
     expect(events.some((e) => e.type === 'api-downtime' && e.api === 'compute-api')).toBe(true);
+    const st = await status(runId, { state, json: false });
+    expect(st.stdout).toMatch(
+      /API downtime \(planned, measured\):\n {2}compute-api +\S+( \S+)? +\d+ s in 1 outage/,
+    );
 
     if (scenario === 'live-compute') {
       // Every compute was emptied by live migration before its nova-compute stopped.

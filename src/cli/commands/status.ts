@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { EngineEvent } from '../../engine/events.js';
 import type { Journal, StoredRun } from '../../engine/journal.js';
 import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
+import { formatDuration } from '../../plan/render/duration.js';
 import { compressHostNames } from '../../plan/render/hostnames.js';
 import { CLOUD } from '../../plan/types.js';
 import { isRunId } from '../../store/run-id.js';
@@ -36,6 +37,8 @@ export interface RunStatusReport {
   dropped_hosts: string[];
   computes: Array<{ host: string; enabled: boolean; reason: string }>;
   left: Array<{ phase: string; steps: number; hosts: string }>;
+  /** Real runs: API downtime measured by the probes, next to the plan's estimate (seconds). */
+  downtime?: Array<{ api: string; planned_s: number; down_s: number; watched_s: number; outages: number }>;
 }
 
 export function openJournalForReading(state: string): Journal {
@@ -91,7 +94,8 @@ async function runEvents(journal: Journal, runId: string): Promise<EngineEvent[]
         e.type === 'host-dropped' ||
         e.type === 'compute-restored' ||
         e.type === 'run-paused' ||
-        e.type === 'run-started'
+        e.type === 'run-started' ||
+        e.type === 'api-downtime'
       ) {
         keep.push(e);
       }
@@ -147,6 +151,16 @@ export function statusReport(stored: StoredRun, events: readonly EngineEvent[]):
   if (reason === undefined && stored.status === 'stopped' && dropped.size > 0) {
     reason = `${[...dropped].sort().join(', ')} failed within the budget; later phases wait for them`;
   }
+  // Measured downtime adds up over every segment of the run (each resume probes its own window).
+  const measured = new Map<string, { api: string; down_s: number; watched_s: number; outages: number }>();
+  for (const e of events) {
+    if (e.type !== 'api-downtime') continue;
+    const m = measured.get(e.api) ?? { api: e.api, down_s: 0, watched_s: 0, outages: 0 };
+    m.down_s += e.down_s;
+    m.watched_s += e.watched_s;
+    m.outages += e.intervals.length;
+    measured.set(e.api, m);
+  }
   const phaseOrder = new Map(stored.plan.phases.map((p, i) => [p.id, i]));
   const left = [...leftByPhase]
     .sort((a, b) => (phaseOrder.get(a[0]) ?? 0) - (phaseOrder.get(b[0]) ?? 0))
@@ -163,6 +177,13 @@ export function statusReport(stored: StoredRun, events: readonly EngineEvent[]):
     dropped_hosts: [...dropped].sort(),
     computes: [...computes.values()].sort((a, b) => a.host.localeCompare(b.host)),
     left,
+    ...(measured.size > 0
+      ? {
+          downtime: [...measured.values()]
+            .sort((a, b) => a.api.localeCompare(b.api))
+            .map((m) => ({ ...m, planned_s: stored.plan.estimate.outages[m.api] ?? 0 })),
+        }
+      : {}),
   };
 }
 
@@ -195,6 +216,14 @@ export function renderStatus(r: RunStatusReport): string {
   }
   if (on.length > 0)
     lines.push(`computes re-enabled after the stop: ${compressHostNames(on.map((x) => x.host))}`);
+  if (r.downtime !== undefined) {
+    lines.push('API downtime (planned, measured):');
+    for (const d of r.downtime) {
+      lines.push(
+        `  ${d.api.padEnd(18)} ${formatDuration(d.planned_s).padEnd(10)} ${formatDuration(d.down_s)} in ${d.outages} outage(s), watched ${formatDuration(d.watched_s)}`,
+      );
+    }
+  }
   if (r.left.length > 0) {
     lines.push('left to do:');
     for (const l of r.left)
