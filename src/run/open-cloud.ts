@@ -44,7 +44,11 @@ export async function openRunCloud(
   redactor.add(auth.password.reveal());
   const clock = o.clock ?? realClock;
   const cloud = await openCloud(auth, { clock });
-  const api = cloudApiOf(cloud, { clock, pollMs: o.pollMs ?? 2000 });
+  const api = cloudApiOf(cloud, {
+    clock,
+    pollMs: o.pollMs ?? 2000,
+    openRegion: (region) => openCloud({ ...auth, regionName: region }, { clock }),
+  });
   const prober = new ApiProber(probeTargets(cloud.endpoints()), {
     clock,
     intervalMs: o.probeIntervalMs ?? 1000,

@@ -26,6 +26,7 @@ import { resolveUpgrade } from '../plan/upgrade-pair.js';
 import { redactingJournal } from '../security/redacting-journal.js';
 import type { Redactor } from '../security/redactor.js';
 import { planHash } from '../store/plan-hash.js';
+import { applyPlanFacts } from './parallel-deployment.js';
 import { type PreflightProblem, preflight } from './preflight.js';
 import { primeSecrets } from './prime-secrets.js';
 
@@ -94,6 +95,9 @@ export function realContext(
     hosts.set(h.name, { name: h.name, services: h.services, spare: h.spare });
   }
   const dbHost = inventory.database.host;
+  const addresses = new Map<string, string>();
+  for (const h of [...inventory.hosts, ...inventory.spare_hosts])
+    if (h.address !== undefined) addresses.set(h.name, h.address);
   return {
     exec: req.pool,
     cloud: req.cloud,
@@ -106,10 +110,12 @@ export function realContext(
     dbHost,
     dbCredentials: credentialsFromEnv(req.env ?? process.env),
     hosts,
+    addresses,
     redactor: req.redactor,
     clock: req.clock ?? realClock,
     pollMs: req.pollMs ?? 2000,
     lookups: new Map(),
+    retired: new Map(),
     fanOut: 32,
   };
 }
@@ -130,6 +136,7 @@ export async function startRealRun(req: RealRunRequest): Promise<RealRunResult> 
   if (!check.ok) throw refuse(check);
   for (const s of req.cloud?.secrets() ?? []) req.redactor.add(s);
   const rc = realContext(req);
+  applyPlanFacts(rc, plan);
   if (req.skipPreflight !== true) {
     const problems = await preflight(
       rc,
@@ -185,6 +192,7 @@ export async function resumeRealRun(req: ResumeRealRequest): Promise<RealRunResu
   if (!check.ok) throw refuse(check);
   for (const s of req.cloud?.secrets() ?? []) req.redactor.add(s);
   const rc = realContext(req);
+  applyPlanFacts(rc, plan);
   const stored = (req.stored.header.options as Partial<RealRunOptions>).lookups ?? {};
   for (const [k, v] of Object.entries(stored)) rc.lookups.set(k, v);
   await primeSecrets(rc);
@@ -198,8 +206,11 @@ async function resolveLookups(rc: RealContext, plan: Plan): Promise<PreflightPro
   const names = new Set<ConfigLookup>();
   for (const s of plan.steps) {
     if (s.action.kind !== 'edit-config') continue;
-    for (const e of s.action.edits)
-      for (const v of valuesNeeded(e.ops)) if ('lookup' in v) names.add(v.lookup);
+    for (const e of s.action.edits) {
+      // The new deployment's values come from the plan and the hosts, not from the cloud.
+      for (const v of valuesNeeded(e.ops))
+        if ('lookup' in v && !v.lookup.startsWith('parallel-')) names.add(v.lookup);
+    }
   }
   if (names.size === 0) return undefined;
   if (rc.cloud === undefined) {

@@ -14,6 +14,15 @@ import { havanaConfigFiles } from './havana-configs.js';
 import { type Standin, startStandin } from './openstack-standin/index.js';
 import { type PrivateMariadb, startPrivateMariadb } from './private-mariadb.js';
 
+const NOVA_CONTROLLER_SERVICES = [
+  'nova-api',
+  'nova-scheduler',
+  'nova-conductor',
+  'nova-cert',
+  'nova-consoleauth',
+  'nova-novncproxy',
+];
+
 export const VERSIONS = {
   havana: { apt: '1:2013.2.3-0ubuntu1~cloud0', yum: '2013.2.3-1.el6' },
   icehouse: { apt: '1:2014.1.5-0ubuntu1~cloud0', yum: '2014.1.5-1.el6' },
@@ -33,6 +42,8 @@ export interface FleetCloudOptions {
   migrationDelayMs?: number;
   /** The cloud admin's password (OS_PASSWORD). */
   password?: string;
+  /** Instances end by themselves this long after the start (parallel-compute's drains wait for it). */
+  serverLifetimeMs?: number;
 }
 
 export interface FleetCloud {
@@ -118,6 +129,8 @@ function seedFor(inventory: Inventory, host: string): HostSeed {
   const projects = projectPackages(inventory);
   for (const p of Object.values(projects))
     if (h.services.length > 0 && !h.spare && hostRunsProjectOf(inventory, host, p)) pkgs.add(p);
+  // A spare host may become the new deployment's controller (parallel-compute): its units exist, stopped.
+  if (h.spare) for (const u of unitsOf(to, NOVA_CONTROLLER_SERVICES, family)) units.add(u);
   return {
     services: Object.fromEntries([...units].map((u) => [u, h.spare ? 'stopped' : 'running'])),
     packages: h.spare ? {} : Object.fromEntries([...pkgs].map((p) => [p, version])),
@@ -214,6 +227,24 @@ export async function startFleetCloud(o: FleetCloudOptions): Promise<FleetCloud>
         if (unit === undefined) return true;
         return (await unitState('ctl1', unit)) === 'running';
       },
+      ...(o.serverLifetimeMs !== undefined ? { serverLifetimeMs: o.serverLifetimeMs } : {}),
+      ...(spares.length > 0
+        ? {
+            secondNova: {
+              listen: { host: fleet.host('new1').address, port: 8774 },
+              controllers: ['new1'],
+              computes: [...computes, ...spares],
+              // A compute belongs to the deployment its nova.conf's topics point at.
+              deploymentOf: async (host: string) =>
+                /^\s*compute_topic\s*=\s*compute_icehouse/m.test(
+                  (await fleet.read(host, '/etc/nova/nova.conf')) ?? '',
+                )
+                  ? ('second' as const)
+                  : ('first' as const),
+              apiUp: async () => (await unitState('new1', 'nova-api')) === 'running',
+            },
+          }
+        : {}),
     });
     const s = standin;
     const d = db;

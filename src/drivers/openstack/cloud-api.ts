@@ -7,12 +7,15 @@ import type { Clock } from '../../engine/clock.js';
 import type { CloudApi, ComputeApi, ServerInfo } from '../real/cloud-api.js';
 import { type Catalog, findEndpoint } from './catalog.js';
 import type { Cloud } from './cloud.js';
+import { KeystoneAdmin } from './keystone-admin.js';
 import type { Server } from './nova-schemas.js';
 import { smokeBoot } from './smoke-boot.js';
 
 export interface CloudApiOptions {
   clock: Clock;
   pollMs: number;
+  /** Opens the same cloud in another region of its catalog (a new session sees new endpoints). */
+  openRegion?: (region: string) => Promise<Cloud>;
   /** Longest one live migration may take. */
   migrationTimeoutMs?: number;
 }
@@ -76,13 +79,37 @@ export function cloudApiOf(cloud: Cloud, o: CloudApiOptions): CloudApi {
       }
     },
   };
-  return {
+  const admin = new KeystoneAdmin(cloud);
+  const regions = new Map<string, Promise<CloudApi>>();
+  const api: CloudApi = {
     compute,
+    region: (name) => {
+      if (name === cloud.session.auth.regionName) return Promise.resolve(api);
+      let r = regions.get(name);
+      if (r === undefined) {
+        const open = o.openRegion;
+        if (open === undefined) return Promise.reject(new Error(`cannot open region ${name}`));
+        r = open(name).then((c) => cloudApiOf(c, { ...o, openRegion: open }));
+        // A failed open (endpoint not registered yet) is tried again next time.
+        r.catch(() => regions.delete(name));
+        regions.set(name, r);
+      }
+      return r;
+    },
+    registerEndpoint: (service, region, url) => admin.register(service, region, url),
+    hasEndpoint: (service, region) => admin.has(service, region),
+    removeEndpoint: async (service, region) => {
+      await admin.remove(service, region);
+    },
     endpoints: () => ({ ...cloud.endpoints() }) as Record<string, string>,
     lookup: (name) => lookup(cloud, name),
     secrets: () => [cloud.session.auth.password.reveal()],
-    close: async () => cloud.close(),
+    close: async () => {
+      cloud.close();
+      for (const r of regions.values()) await (await r.catch(() => undefined))?.close();
+    },
   };
+  return api;
 }
 
 /** Strips a trailing tenant id from a Nova URL (`…/v2/<tenant>` → `…/v2`), as neutron's nova_url wants it. */

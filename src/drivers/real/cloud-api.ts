@@ -48,16 +48,22 @@ export interface ComputeApi {
 
 export interface CloudApi {
   compute: ComputeApi;
+  /**
+   * The same cloud seen through another region of its catalog (parallel-compute's new Nova), opened on
+   * first use: its endpoints exist only once registered.
+   */
+  region(name: string): Promise<CloudApi>;
   /** A value a config edit needs at run time (service tenant id, endpoint URLs). */
   lookup(name: ConfigLookup): Promise<string>;
   /** Public endpoints by stackhop's API names (`compute-api` …), for checks and downtime probes. */
   endpoints(): Readonly<Record<string, string>>;
-  /** parallel-compute: adds the new deployment's endpoint in its region; resolves with its URL. */
-  registerEndpoint?(service: 'compute' | 'volume', region: string): Promise<string>;
-  hasEndpoint?(service: 'compute' | 'volume', region: string): Promise<boolean>;
-  removeEndpoint?(service: 'compute' | 'volume', region: string): Promise<void>;
-  /** Removes a host's nova-compute record from one deployment (after it moved to the other). */
-  deleteComputeService?(host: string, env: 'old' | 'new'): Promise<void>;
+  /**
+   * parallel-compute: adds a service's endpoints (public, internal, admin) in a region (Keystone v3),
+   * at `url`, or at the URLs it has in the session's region when `url` is undefined (a shared cinder).
+   */
+  registerEndpoint(service: 'compute' | 'volume', region: string, url: string | undefined): Promise<string>;
+  hasEndpoint(service: 'compute' | 'volume', region: string): Promise<boolean>;
+  removeEndpoint(service: 'compute' | 'volume', region: string): Promise<void>;
   /** Secrets the session holds (token), for the redactor. */
   secrets(): readonly string[];
   close(): Promise<void>;

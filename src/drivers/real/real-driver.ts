@@ -3,7 +3,7 @@
 
 import type { ComputeStatus, Driver, ProbeResult, StepContext, StepResult } from '../../engine/driver.js';
 import type { ActionKind, Environment, Step } from '../../plan/types.js';
-import { disableCompute, drainCompute, enableCompute } from './actions/compute.js';
+import { cloudOf, disableCompute, drainCompute, enableCompute } from './actions/compute.js';
 import { backupConfig, clearRpcPin, editConfig, setRpcPin } from './actions/config.js';
 import { backupDatabaseHandler, dbSync, preSync } from './actions/database.js';
 import { switchRepository, upgradePackages } from './actions/packages.js';
@@ -76,11 +76,10 @@ export class RealDriver implements Driver {
     }
   }
 
-  async computeStatus(host: string, _env?: Environment): Promise<ComputeStatus | undefined> {
+  async computeStatus(host: string, env?: Environment): Promise<ComputeStatus | undefined> {
     if (this.rc.cloud === undefined) return undefined;
-    const s = (await this.rc.cloud.compute.services({ host, binary: 'nova-compute' })).find(
-      (x) => x.host === host,
-    );
+    const cloud = await cloudOf(this.rc, host, env);
+    const s = (await cloud.compute.services({ host, binary: 'nova-compute' })).find((x) => x.host === host);
     return s === undefined ? undefined : { up: s.up, enabled: s.enabled };
   }
 

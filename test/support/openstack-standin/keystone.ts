@@ -30,6 +30,40 @@ export interface KeystoneConfig {
   tokenTtlMs: number;
   region: string;
   apis: readonly StandinApi[];
+  /** Endpoints added through the v3 API (parallel-compute's new region). */
+  extra: ExtraEndpoint[];
+  /** Ids of the built-in endpoints deleted through the v3 API. */
+  removed: Set<string>;
+}
+
+export interface ExtraEndpoint {
+  id: string;
+  type: string;
+  interface: 'public' | 'internal' | 'admin';
+  url: string;
+  region: string;
+}
+
+interface CatalogEndpointRow {
+  id: string;
+  type: string;
+  interface: 'public' | 'internal' | 'admin';
+  url: string;
+  region: string;
+}
+
+/** Every endpoint the catalog holds now: the built-in ones not deleted, and the added ones. */
+export function endpointRows(origin: string, projectId: string, cfg: KeystoneConfig): CatalogEndpointRow[] {
+  const rows: CatalogEndpointRow[] = [];
+  for (const e of catalogEntries(origin, projectId, cfg.apis)) {
+    for (const i of ['public', 'internal', 'admin'] as const) {
+      const id = idOf(`endpoint-${i}`, e.type);
+      if (!cfg.removed.has(id)) rows.push({ id, type: e.type, interface: i, url: e[i], region: cfg.region });
+    }
+  }
+  // Keystone fills in the tenant of a `%(tenant_id)s` URL when it issues the catalog.
+  for (const x of cfg.extra) rows.push({ ...x, url: x.url.replace('%(tenant_id)s', projectId) });
+  return rows;
 }
 
 interface Entry {
@@ -95,6 +129,11 @@ export function handleKeystone(ctx: Ctx, cfg: KeystoneConfig, root: string): Rep
   if (ctx.method === 'POST' && a === 'v2.0' && b === 'tokens' && c === undefined) return issueV2(ctx, cfg);
   if (ctx.method === 'POST' && path === 'v3/auth/tokens') return issueV3(ctx, cfg);
   // The projects (tenants) the admin sees: the user's own and `service`, which config edits look up.
+  if (a === 'v3' && (b === 'services' || b === 'endpoints' || b === 'regions')) {
+    if (ctx.token === undefined)
+      return keystoneError(401, 'Unauthorized', 'The request you have made requires authentication.');
+    return adminV3(ctx, cfg, b, c);
+  }
   if (ctx.method === 'GET' && (path === 'v3/projects' || path === 'v2.0/tenants')) {
     if (ctx.token === undefined)
       return keystoneError(401, 'Unauthorized', 'The request you have made requires authentication.');
@@ -164,20 +203,25 @@ function issueV2(ctx: Ctx, cfg: KeystoneConfig): Reply {
     access: {
       token: { issued_at: t.issued, expires: t.expires, id: t.id, ...(wantsTenant ? { tenant } : {}) },
       serviceCatalog: wantsTenant
-        ? catalogEntries(ctx.origin, state.projectId, cfg.apis).map((e) => ({
-            endpoints: [
-              {
-                adminURL: e.admin,
-                region: cfg.region,
-                internalURL: e.internal,
-                id: idOf('endpoint', e.type),
-                publicURL: e.public,
-              },
-            ],
-            endpoints_links: [],
-            type: e.type,
-            name: e.name,
-          }))
+        ? catalogEntries(ctx.origin, state.projectId, cfg.apis).map((e) => {
+            const rows = endpointRows(ctx.origin, state.projectId, cfg).filter((r) => r.type === e.type);
+            const regions = [...new Set(rows.map((r) => r.region))];
+            return {
+              endpoints: regions.map((region) => {
+                const url = (i: string) => rows.find((r) => r.region === region && r.interface === i)?.url;
+                return {
+                  adminURL: url('admin'),
+                  region,
+                  internalURL: url('internal'),
+                  id: idOf('endpoint', `${e.type}-${region}`),
+                  publicURL: url('public'),
+                };
+              }),
+              endpoints_links: [],
+              type: e.type,
+              name: e.name,
+            };
+          })
         : [],
       user: {
         username: state.user.name,
@@ -240,13 +284,16 @@ function issueV3(ctx: Ctx, cfg: KeystoneConfig): Reply {
           ? {
               project: { domain, id: state.projectId, name: state.user.project },
               catalog: catalogEntries(ctx.origin, state.projectId, cfg.apis).map((e) => ({
-                endpoints: (['public', 'internal', 'admin'] as const).map((i) => ({
-                  url: e[i],
-                  region: cfg.region,
-                  legacy_endpoint_id: idOf('endpoint', e.type),
-                  interface: i,
-                  id: idOf(`endpoint-${i}`, e.type),
-                })),
+                endpoints: endpointRows(ctx.origin, state.projectId, cfg)
+                  .filter((r) => r.type === e.type)
+                  .map((r) => ({
+                    url: r.url,
+                    region: r.region,
+                    region_id: r.region,
+                    legacy_endpoint_id: idOf('endpoint', e.type),
+                    interface: r.interface,
+                    id: r.id,
+                  })),
                 type: e.type,
                 id: idOf('service', e.type),
               })),
@@ -267,4 +314,67 @@ function domainId(name: string): string {
 
 function inDomain(d: unknown, name: string): boolean {
   return isRecord(d) && (d.id === domainId(name) || d.name === name);
+}
+
+/** The v3 catalog administration parallel-compute needs: services, endpoints (list, create, delete), regions. */
+function adminV3(ctx: Ctx, cfg: KeystoneConfig, what: string, id: string | undefined): Reply {
+  const types = [...new Set(catalogEntries(ctx.origin, ctx.state.projectId, cfg.apis).map((e) => e.type))];
+  if (what === 'regions')
+    return reply(ctx.method === 'POST' ? 201 : 200, { region: { id: id ?? 'RegionOne' } });
+  if (what === 'services' && ctx.method === 'GET') {
+    const type = ctx.url.searchParams.get('type');
+    return reply(200, {
+      services: types
+        .filter((t) => type === null || t === type)
+        .map((t) => ({ id: idOf('service', t), type: t, enabled: true })),
+    });
+  }
+  const serviceOf = new Map(types.map((t) => [idOf('service', t), t]));
+  if (ctx.method === 'GET') {
+    const sid = ctx.url.searchParams.get('service_id');
+    const rows = endpointRows(ctx.origin, ctx.state.projectId, cfg).filter(
+      (r) => sid === null || idOf('service', r.type) === sid,
+    );
+    return reply(200, {
+      endpoints: rows.map((r) => ({
+        id: r.id,
+        service_id: idOf('service', r.type),
+        interface: r.interface,
+        url: r.url,
+        region: r.region,
+        region_id: r.region,
+      })),
+    });
+  }
+  if (ctx.method === 'POST') {
+    const e = isRecord(ctx.body) && isRecord(ctx.body.endpoint) ? ctx.body.endpoint : undefined;
+    const type = typeof e?.service_id === 'string' ? serviceOf.get(e.service_id) : undefined;
+    const iface = e?.interface;
+    if (
+      e === undefined ||
+      type === undefined ||
+      (iface !== 'public' && iface !== 'internal' && iface !== 'admin') ||
+      typeof e.url !== 'string'
+    ) {
+      return keystoneError(400, 'Bad Request', 'Expecting service_id, interface and url');
+    }
+    const region =
+      typeof e.region_id === 'string' ? e.region_id : typeof e.region === 'string' ? e.region : cfg.region;
+    const row: ExtraEndpoint = {
+      id: randomBytes(16).toString('hex'),
+      type,
+      interface: iface,
+      url: e.url,
+      region,
+    };
+    cfg.extra.push(row);
+    return reply(201, { endpoint: { ...row, service_id: e.service_id, region_id: region } });
+  }
+  if (ctx.method === 'DELETE' && id !== undefined) {
+    const at = cfg.extra.findIndex((x) => x.id === id);
+    if (at >= 0) cfg.extra.splice(at, 1);
+    else cfg.removed.add(id);
+    return reply(204, undefined);
+  }
+  return keystoneError(405, 'Method Not Allowed', 'not supported by the stand-in');
 }

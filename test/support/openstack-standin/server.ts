@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { handleCinder } from './cinder.js';
 import { BadJson, type Ctx, novaFault, proxyUnavailable, type Reply, readBody } from './http-util.js';
-import { ALL_APIS, handleKeystone, type StandinApi } from './keystone.js';
+import { ALL_APIS, handleKeystone, type KeystoneConfig, type StandinApi } from './keystone.js';
 import { LiveMigrations, type MigrationFault } from './live-migration.js';
 import { handleNeutron } from './neutron.js';
 import { handleNova } from './nova.js';
@@ -51,6 +51,20 @@ export interface StandinOptions {
    * false answer is the load balancer's 503, like `setUnavailable`. Default: always.
    */
   apiUp?: (api: StandinApi) => boolean | Promise<boolean>;
+  /** Servers of the first deployment end by themselves this long after the stand-in starts (drains that wait). */
+  serverLifetimeMs?: number;
+  /**
+   * parallel-compute: a second Nova deployment, its API served at `listen` (as on the new controller,
+   * `http://new1:8774/v2/<tenant>`), for the computes `deploymentOf` places in it.
+   */
+  secondNova?: {
+    listen: { host: string; port: number };
+    controllers: readonly string[];
+    computes: readonly string[];
+    deploymentOf: (host: string) => 'first' | 'second' | Promise<'first' | 'second'>;
+    /** Whether its nova-api runs (the listener answers 503 otherwise). */
+    apiUp: () => boolean | Promise<boolean>;
+  };
 }
 
 export interface RequestRecord {
@@ -73,6 +87,8 @@ export interface Standin {
   readonly requests: RequestRecord[];
   /** OS_* variables that authenticate against the stand-in. */
   env(version?: '2.0' | '3'): Record<string, string>;
+  /** The second Nova deployment's state (secondNova). */
+  secondState?: State;
   /** While on, every request to the API gets 503 (as haproxy with no backend). */
   setUnavailable(api: StandinApi, on: boolean): void;
   /** The next `count` requests to the API get `status` (default 503). */
@@ -108,10 +124,63 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
     migrations: opts.migrations ?? [],
     serviceUp: opts.serviceUp ?? (() => true),
   });
-  const keystone = {
+  const keystone: KeystoneConfig = {
     tokenTtlMs: opts.tokenTtlMs ?? 3_600_000,
     region: opts.region ?? 'RegionOne',
     apis: opts.apis ?? ALL_APIS,
+    extra: [],
+    removed: new Set(),
+  };
+  const second = opts.secondNova;
+  const memberOf = async (host: string, which: 'first' | 'second') =>
+    second === undefined ? which === 'first' : (await second.deploymentOf(host)) === which;
+  if (second !== undefined) {
+    const up = state.serviceUp;
+    state.serviceUp = async (h, b) => (await up(h, b)) && (await memberOf(h, 'first'));
+  }
+  const secondState: State | undefined =
+    second === undefined
+      ? undefined
+      : {
+          ...buildState({
+            user,
+            computes: [],
+            controllers: second.controllers,
+            servers: [],
+            migrations: [],
+            serviceUp: async (h, b) =>
+              (await (opts.serviceUp ?? (() => true))(h, b)) && (await memberOf(h, 'second')),
+          }),
+          tokens: state.tokens,
+        };
+  const startedAt = Date.now();
+  /** Computes join the second deployment when their config says so; servers of the first end in time. */
+  const reconcile = async () => {
+    if (opts.serverLifetimeMs !== undefined && Date.now() - startedAt > opts.serverLifetimeMs) {
+      for (const [id, srv] of state.servers)
+        if (!id.startsWith('boot-') && srv.taskState === null) state.servers.delete(id);
+    }
+    if (second === undefined || secondState === undefined) return;
+    for (const host of second.computes) {
+      if (secondState.hypervisors.has(host) || !(await memberOf(host, 'second'))) continue;
+      // Requests reconcile concurrently: another one may have added it meanwhile.
+      if (secondState.hypervisors.has(host)) continue;
+      const id = secondState.services.length + 100;
+      secondState.services.push({
+        id,
+        binary: 'nova-compute',
+        host,
+        zone: 'nova',
+        disabled: false,
+        disabledReason: null,
+      });
+      secondState.hypervisors.set(host, {
+        id: secondState.hypervisors.size + 1,
+        host,
+        ramMb: 8192,
+        vcpus: 8,
+      });
+    }
   };
   const migrations = new LiveMigrations(opts.migrationDelayMs ?? 50);
   const nova = { pageSize: opts.pageSize ?? 1000, linkPrefix: opts.linkPrefix, migrations };
@@ -134,6 +203,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       throw e;
     }
     if (api === undefined) return { api, reply: { status: 404, text: 'Not Found\n' } };
+    await reconcile();
     if (down.has(api)) return { api, reply: proxyUnavailable(503) };
     if (opts.apiUp !== undefined && !(await opts.apiUp(api))) return { api, reply: proxyUnavailable(503) };
     const fail = failures.get(api);
@@ -189,6 +259,54 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  // The second deployment's Nova API, on its own address: only what `handleNova` serves.
+  const secondServer =
+    second === undefined || secondState === undefined
+      ? undefined
+      : createServer((req, res) => {
+          (async (): Promise<Reply> => {
+            const url = new URL(req.url ?? '/', origin);
+            let body: unknown;
+            try {
+              body = await readBody(req);
+            } catch {
+              return novaFault(400, 'Malformed request body');
+            }
+            if (!(await second.apiUp())) return proxyUnavailable(503);
+            await reconcile();
+            const header = req.headers['x-auth-token'];
+            const row = typeof header === 'string' ? state.tokens.get(header) : undefined;
+            return handleNova(
+              {
+                method: req.method ?? 'GET',
+                url,
+                segments: url.pathname.split('/').filter((p) => p !== ''),
+                body,
+                token: row !== undefined && row.expiresAt > Date.now() ? row : undefined,
+                origin: `http://${second.listen.host}:${second.listen.port}`,
+                state: secondState,
+              },
+              nova,
+            );
+          })()
+            .then((r) => {
+              requests.push({
+                method: req.method ?? 'GET',
+                path: req.url ?? '/',
+                api: 'compute',
+                status: r.status,
+              });
+              write(res, r);
+            })
+            .catch((err: unknown) => write(res, novaFault(500, `stand-in failure: ${String(err)}`)));
+        });
+  if (secondServer !== undefined && second !== undefined) {
+    await new Promise<void>((resolve, reject) => {
+      secondServer.once('error', reject);
+      secondServer.listen(second.listen.port, second.listen.host, resolve);
+    });
+  }
+
   return {
     origin,
     authUrlV2: `${origin}/identity/v2.0`,
@@ -220,6 +338,7 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       delays.set(api, ms);
     },
     injectMigrationFault: (fault) => migrations.inject(fault),
+    ...(secondState !== undefined ? { secondState } : {}),
     revokeTokens: () => state.tokens.clear(),
     get migrationsRunning() {
       return migrations.running;
@@ -231,6 +350,11 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      if (secondServer !== undefined) {
+        const closedSecond = new Promise<void>((resolve) => secondServer.close(() => resolve()));
+        secondServer.closeAllConnections();
+        await closedSecond;
+      }
     },
   };
 }

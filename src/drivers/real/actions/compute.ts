@@ -2,13 +2,22 @@
 // a disabled compute, and a drained one holds no instance when its nova-compute stops.
 
 import { StepFailure } from '../../../engine/driver.js';
+import type { Environment } from '../../../plan/types.js';
 import type { CloudApi, ServerInfo } from '../cloud-api.js';
 import type { RealContext } from '../real-context.js';
 import type { ActionHandler } from './types.js';
 
 const BINARY = 'nova-compute';
 
-export function cloudOf(rc: RealContext, host: string): CloudApi {
+/** The APIs of the Nova deployment a step acts on (parallel-compute's new one is its own region). */
+export async function cloudOf(rc: RealContext, host: string, env?: Environment): Promise<CloudApi> {
+  const base = baseCloud(rc, host);
+  const p = rc.parallel;
+  if (p === undefined || env === 'old' || (env === undefined && !p.active)) return base;
+  return base.region(p.region);
+}
+
+export function baseCloud(rc: RealContext, host: string): CloudApi {
   if (rc.cloud === undefined) {
     throw new StepFailure(
       `${host}: this step needs the OpenStack APIs, and the run has no credentials (set OS_* variables, OS_CLOUD or openstack.cloud in the inventory)`,
@@ -18,30 +27,32 @@ export function cloudOf(rc: RealContext, host: string): CloudApi {
   return rc.cloud;
 }
 
-async function serviceOn(rc: RealContext, host: string) {
-  const list = await cloudOf(rc, host).compute.services({ host, binary: BINARY });
+async function serviceOn(rc: RealContext, host: string, env?: Environment) {
+  const list = await (await cloudOf(rc, host, env)).compute.services({ host, binary: BINARY });
   return list.find((s) => s.host === host && s.binary === BINARY);
 }
 
 export const disableCompute: ActionHandler<'disable-compute'> = {
   async execute(step, action, io) {
-    const svc = await serviceOn(io.rc, step.host);
+    const svc = await serviceOn(io.rc, step.host, step.env);
     if (svc === undefined)
       throw new StepFailure(`${step.host}: Nova knows no nova-compute on this host`, { permanent: true });
     io.note(`[${step.host}] PUT os-services/disable-log-reason (${action.reason})`);
-    await cloudOf(io.rc, step.host).compute.disable(step.host, BINARY, action.reason);
+    await (await cloudOf(io.rc, step.host, step.env)).compute.disable(step.host, BINARY, action.reason);
     return { summary: 'scheduling disabled' };
   },
-  probe: async (step, _a, rc) => ((await serviceOn(rc, step.host))?.enabled === false ? 'done' : 'not-done'),
+  probe: async (step, _a, rc) =>
+    (await serviceOn(rc, step.host, step.env))?.enabled === false ? 'done' : 'not-done',
 };
 
 export const enableCompute: ActionHandler<'enable-compute'> = {
   async execute(step, _action, io) {
     io.note(`[${step.host}] PUT os-services/enable`);
-    await cloudOf(io.rc, step.host).compute.enable(step.host, BINARY);
+    await (await cloudOf(io.rc, step.host, step.env)).compute.enable(step.host, BINARY);
     return { summary: 'scheduling enabled' };
   },
-  probe: async (step, _a, rc) => ((await serviceOn(rc, step.host))?.enabled === true ? 'done' : 'not-done'),
+  probe: async (step, _a, rc) =>
+    (await serviceOn(rc, step.host, step.env))?.enabled === true ? 'done' : 'not-done',
 };
 
 /** Instances that still tie the host: anything not already deleted. */
@@ -52,7 +63,7 @@ function remaining(servers: readonly ServerInfo[]): ServerInfo[] {
 export const drainCompute: ActionHandler<'drain-compute'> = {
   async execute(step, action, io) {
     const { rc } = io;
-    const compute = cloudOf(rc, step.host).compute;
+    const compute = (await cloudOf(rc, step.host, step.env)).compute;
     if (action.mode === 'cold-migrate') {
       throw new StepFailure(
         `${step.host}: cross-region redeploy (cold-migrate to ${action.to_region ?? '?'}) is not supported by the real driver yet`,
@@ -95,7 +106,7 @@ export const drainCompute: ActionHandler<'drain-compute'> = {
     return { summary: `live-migrated ${moved} instance(s)` };
   },
   probe: async (step, _a, rc) =>
-    remaining(await cloudOf(rc, step.host).compute.serversOnHost(step.host)).length === 0
+    remaining(await (await cloudOf(rc, step.host, step.env)).compute.serversOnHost(step.host)).length === 0
       ? 'done'
       : 'not-done',
 };

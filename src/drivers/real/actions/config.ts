@@ -57,6 +57,8 @@ async function resolver(
       if (value === undefined)
         throw new StepFailure(`${host}: cannot find ${describeValue(v)}`, { permanent: true });
       addIfSecret(rc, key, value);
+    } else if ('lookup' in v && v.lookup.startsWith('parallel-')) {
+      value = await parallelLookup(rc, v.lookup, signal);
     } else if ('lookup' in v) {
       value = rc.lookups.get(v.lookup);
       if (value === undefined) {
@@ -73,6 +75,32 @@ async function resolver(
     if (value === undefined) throw new StepFailure(`${host}: ${describeValue(v)} was not resolved`);
     return value;
   };
+}
+
+/** The new deployment's values (parallel-compute): from the plan, and its database URL from the old one's. */
+async function parallelLookup(
+  rc: RealContext,
+  name: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const p = rc.parallel;
+  if (p === undefined)
+    throw new StepFailure(`${name}: this plan builds no parallel deployment`, { permanent: true });
+  if (name === 'parallel-region') return p.region;
+  if (name === 'parallel-nova-api-url') return p.apiUrl;
+  const { host, file } = p.connectionFrom;
+  const text = await rc.exec.readFile(host, file, signal);
+  const doc = text === undefined ? undefined : IniDocument.parse(text);
+  const old = doc?.get('database', 'connection') ?? doc?.get('DEFAULT', 'sql_connection');
+  if (old === undefined) {
+    throw new StepFailure(`${host}: no [database] connection in ${file} to derive the new deployment's`, {
+      permanent: true,
+    });
+  }
+  // Same server and credentials, the new deployment's own database (a query string is kept).
+  const url = old.replace(/\/[^/?]*(\?.*)?$/, `/${p.database}$1`);
+  addIfSecret(rc, 'connection', url);
+  return url;
 }
 
 function addIfSecret(rc: RealContext, key: string, value: string): void {

@@ -75,7 +75,15 @@ export const upgradePackages: ActionHandler<'upgrade-packages'> = {
     await recordVersionsBefore(io, step, action.packages, action.full === true);
     // The index is refreshed first: a switch-repository done before a crash may have missed it.
     await io.must(step.host, rc.profile.packageManager === 'apt' ? 'apt-get -q update' : 'yum -q makecache');
-    await io.must(step.host, upgradeCommand(rc.profile, action.packages, action.full === true));
+    await io.must(
+      step.host,
+      upgradeCommand(
+        rc.profile,
+        action.packages,
+        action.full === true,
+        rc.hosts.get(step.host)?.spare === true,
+      ),
+    );
     const version = releaseVersion(rc, action.release);
     const versions = await installedVersions(rc, step.host, action.packages, io.ctx.signal);
     const left = behind(versions, action.packages, version);
@@ -83,7 +91,14 @@ export const upgradePackages: ActionHandler<'upgrade-packages'> = {
       throw new StepFailure(
         `${step.host}: still not on ${action.release} (${version}) after the upgrade: ` +
           left.map((p) => `${p} ${versions.get(p)}`).join(', '),
-        { command: upgradeCommand(rc.profile, action.packages, action.full === true) },
+        {
+          command: upgradeCommand(
+            rc.profile,
+            action.packages,
+            action.full === true,
+            rc.hosts.get(step.host)?.spare === true,
+          ),
+        },
       );
     }
     if (versions.size === 0 && action.packages.length > 0) {

@@ -4,39 +4,46 @@
 import { unitsOf } from '../../../catalog/index.js';
 import { StepFailure } from '../../../engine/driver.js';
 import { CLOUD } from '../../../plan/types.js';
+import type { RealContext } from '../real-context.js';
 import { serviceCommand } from '../render/services.js';
-import { cloudOf } from './compute.js';
+import { baseCloud } from './compute.js';
 import type { ActionHandler } from './types.js';
+
+function parallelOf(rc: RealContext) {
+  if (rc.parallel === undefined)
+    throw new StepFailure('this plan has no parallel deployment', { permanent: true });
+  return rc.parallel;
+}
 
 export const registerEndpoint: ActionHandler<'register-endpoint'> = {
   async execute(step, action, io) {
-    const cloud = cloudOf(io.rc, step.host);
-    if (cloud.registerEndpoint === undefined) {
-      throw new StepFailure(`registering a ${action.service} endpoint needs Keystone v3 admin rights`, {
-        permanent: true,
-      });
-    }
-    const url = await cloud.registerEndpoint(action.service, action.region);
-    return { summary: `${action.service} endpoint in ${action.region}: ${url}` };
+    const p = parallelOf(io.rc);
+    // Havana-era compute endpoints carry the tenant; the shared cinder keeps its own URLs.
+    const url = action.service === 'compute' ? `${p.apiUrl}/%(tenant_id)s` : undefined;
+    const registered = await baseCloud(io.rc, step.host).registerEndpoint(action.service, action.region, url);
+    if (action.service === 'compute') p.active = true;
+    return { summary: `${action.service} endpoints in ${action.region}: ${registered}` };
   },
   async probe(step, action, rc) {
-    const cloud = cloudOf(rc, step.host);
-    if (cloud.hasEndpoint === undefined) return 'unknown';
-    return (await cloud.hasEndpoint(action.service, action.region)) ? 'done' : 'not-done';
+    const there = await baseCloud(rc, step.host).hasEndpoint(action.service, action.region);
+    if (there && action.service === 'compute' && rc.parallel !== undefined) rc.parallel.active = true;
+    return there ? 'done' : 'not-done';
   },
 };
 
 /**
- * The host's nova.conf was re-pointed by the edit steps before; retargeting restarts nova-compute so
- * it registers with the new deployment, and removes its record from the old one.
+ * The host's nova.conf was re-pointed by the edit steps before: retargeting restarts its nova-compute
+ * (when it runs) so it reports to the new deployment. Its record in the old one goes with that
+ * deployment's retirement.
  */
 export const retargetCompute: ActionHandler<'retarget-compute'> = {
   async execute(step, action, io) {
-    for (const u of unitsOf(io.rc.to, ['nova-compute'], io.rc.family))
-      await io.must(step.host, serviceCommand(u, 'restart'));
-    const cloud = cloudOf(io.rc, step.host);
-    if (cloud.deleteComputeService !== undefined) await cloud.deleteComputeService(step.host, 'old');
-    return { summary: `nova-compute now serves ${action.region}` };
+    for (const u of unitsOf(io.rc.to, ['nova-compute'], io.rc.family)) {
+      const r = await io.run(step.host, serviceCommand(u, 'status'));
+      if (r.code === 0 && !/stop\/waiting|not running|stopped/.test(r.stdout))
+        await io.must(step.host, serviceCommand(u, 'restart'));
+    }
+    return { summary: `nova-compute now reports to ${action.region}` };
   },
   probe: async () => 'unknown',
 };
@@ -44,21 +51,18 @@ export const retargetCompute: ActionHandler<'retarget-compute'> = {
 export const decommission: ActionHandler<'decommission'> = {
   async execute(step, action, io) {
     if (step.host !== CLOUD && action.services.length > 0) {
-      for (const u of unitsOf(io.rc.to, action.services, io.rc.family).reverse()) {
+      for (const u of unitsOf(io.rc.from, action.services, io.rc.family).reverse()) {
         const r = await io.run(step.host, serviceCommand(u, 'stop'));
         if (r.code !== 0) io.note(`[${step.host}] ${u} was not running`);
       }
     }
-    const cloud =
-      action.endpoints !== undefined && action.endpoints.length > 0 ? cloudOf(io.rc, step.host) : undefined;
-    for (const e of action.endpoints ?? []) {
-      if (cloud?.removeEndpoint === undefined)
-        throw new StepFailure('removing an endpoint needs Keystone v3 admin rights', { permanent: true });
-      await cloud.removeEndpoint(e.service, e.region);
-    }
-    return {
-      summary: `retired ${[...action.services, ...(action.endpoints ?? []).map((e) => `${e.service}@${e.region}`)].join(', ')}`,
-    };
+    for (const e of action.endpoints ?? [])
+      await baseCloud(io.rc, step.host).removeEndpoint(e.service, e.region);
+    const what = [
+      ...action.services,
+      ...(action.endpoints ?? []).map((e) => `${e.service} endpoints in ${e.region}`),
+    ];
+    return { summary: `retired ${what.join(', ')}` };
   },
   probe: async () => 'unknown',
 };

@@ -8,6 +8,7 @@ import { CLOUD } from '../../../plan/types.js';
 import type { RealContext } from '../real-context.js';
 import { parseStatus, serviceCommand, type UnitState } from '../render/services.js';
 import type { StepIO } from '../step-io.js';
+import { cloudOf } from './compute.js';
 import type { ActionHandler } from './types.js';
 
 function units(rc: RealContext, services: readonly ServiceName[]): string[] {
@@ -104,7 +105,7 @@ export const waitServices: ActionHandler<'wait-services'> = {
         }
       }
       if (waiting.length === 0 && rc.cloud !== undefined) {
-        const states = await rc.cloud.compute.services();
+        const states = await (await cloudOf(rc, step.host, step.env)).compute.services();
         for (const h of hosts) {
           for (const b of h.services.filter((s) => action.services.includes(s) && reportsHeartbeat(s))) {
             const st = states.find((x) => x.host === h.name && x.binary === b);

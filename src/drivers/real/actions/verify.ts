@@ -29,10 +29,16 @@ export async function fanOut<T, R>(items: readonly T[], n: number, f: (item: T) 
   return out;
 }
 
+/**
+ * Hosts running any of `services` in a deployment: `new` is the spare hosts, `old` the others; with no
+ * deployment named, the spares count only once the new deployment is registered (before that they are
+ * empty machines, not part of the cloud).
+ */
 function hostsRunning(rc: RealContext, services: readonly ServiceName[] | undefined, env?: 'old' | 'new') {
+  const sparesIn = env === 'new' || (env === undefined && rc.parallel?.active === true);
   return [...rc.hosts.values()].filter(
     (h) =>
-      (env === undefined || (env === 'new') === h.spare) &&
+      (h.spare ? sparesIn : env !== 'new') &&
       (services === undefined || h.services.some((s) => services.includes(s))),
   );
 }
@@ -65,15 +71,19 @@ async function check(step: Step, c: VerifyCheck, io: StepIO): Promise<Verdict> {
       const wrong = await fanOut(hosts, rc.fanOut, async (h) => {
         const services = h.services.filter((s) => c.services === undefined || c.services.includes(s));
         const out: string[] = [];
-        for (const u of unitsOf(rc.to, services, rc.family)) {
-          const state = await unitState(rc, h.name, u, signal);
-          if (state !== want) out.push(`${h.name}:${u} ${state}`);
+        const retired = rc.retired.get(h.name);
+        for (const s of services) {
+          for (const u of unitsOf(rc.to, [s], rc.family)) {
+            const state = await unitState(rc, h.name, u, signal);
+            if (state === want || (state === 'stopped' && retired?.has(s) === true)) continue;
+            out.push(`${h.name}:${u} ${state}`);
+          }
         }
         return out;
       });
       const problems = wrong.flat();
       if (c.check === 'services-up' && rc.cloud !== undefined) {
-        const states = await rc.cloud.compute.services();
+        const states = await (await cloudOf(rc, step.host, c.env)).compute.services();
         for (const h of hosts) {
           for (const s of h.services.filter(
             (x) => reportsHeartbeat(x) && (c.services === undefined || c.services.includes(x)),
@@ -113,7 +123,7 @@ async function check(step: Step, c: VerifyCheck, io: StepIO): Promise<Verdict> {
     }
     case 'no-error-instances': {
       const computes = new Set(hostsRunning(rc, ['nova-compute']).map((h) => h.name));
-      const errors = (await cloudOf(rc, step.host).compute.allServers()).filter(
+      const errors = (await (await cloudOf(rc, step.host)).compute.allServers()).filter(
         (s) => s.status === 'ERROR' && computes.has(s.host),
       );
       return errors.length === 0
@@ -121,19 +131,23 @@ async function check(step: Step, c: VerifyCheck, io: StepIO): Promise<Verdict> {
         : `instances in ERROR: ${errors.map((s) => `${s.id}@${s.host}`).join(', ')}`;
     }
     case 'schema-head': {
-      const host =
-        step.host !== CLOUD
+      // The new deployment's database (parallel-compute) is read where that deployment runs.
+      const inParallel = c.database !== undefined && c.database === rc.parallel?.database;
+      const host = inParallel
+        ? rc.parallel?.controller
+        : step.host !== CLOUD
           ? step.host
           : hostsRunning(
               rc,
               rc.to.services.filter((s) => s.project === c.project && s.dbAccess).map((s) => s.name),
+              'old',
             )[0]?.name;
       if (host === undefined) return `no host runs ${c.project} to read its schema version`;
       const head = await schemaVersion(rc, host, c.project, signal);
       return head === c.head ? undefined : `${c.project} schema at ${head ?? 'unknown'}, expected ${c.head}`;
     }
     case 'capacity': {
-      const compute = cloudOf(rc, step.host).compute;
+      const compute = (await cloudOf(rc, step.host, c.env)).compute;
       const excluded = new Set(c.hosts ?? []);
       const enabled = new Set(
         (await compute.services({ binary: 'nova-compute' }))
@@ -161,18 +175,18 @@ async function check(step: Step, c: VerifyCheck, io: StepIO): Promise<Verdict> {
         : `${free} MB free on the other computes, ${need} MB needed for ${instances} instance(s)`;
     }
     case 'api': {
-      const cloud = cloudOf(rc, step.host);
+      const cloud = await cloudOf(rc, step.host, c.env);
       const url = cloud.endpoints()[c.api];
       if (url === undefined) return `no ${c.api} endpoint in the catalog`;
       return (await cloud.compute.reachable(url, signal)) ? undefined : `${c.api} at ${url} does not answer`;
     }
     case 'smoke-boot': {
-      const r = await cloudOf(rc, step.host).compute.smokeBoot(signal);
+      const r = await (await cloudOf(rc, step.host, c.env)).compute.smokeBoot(signal);
       io.note(`smoke boot on ${r.host} in ${r.seconds.toFixed(1)} s`);
       return undefined;
     }
     case 'host-empty': {
-      const left = await cloudOf(rc, step.host).compute.serversOnHost(step.host);
+      const left = await (await cloudOf(rc, step.host, step.env)).compute.serversOnHost(step.host);
       return left.length === 0 ? undefined : `${step.host} still holds ${left.length} instance(s)`;
     }
   }

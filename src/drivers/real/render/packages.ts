@@ -7,7 +7,13 @@ import { shellCommand } from '../../ssh/shell-quote.js';
  * Upgrades the named packages (or the whole host for the final clean-up). Config-file prompts are
  * refused and the admin's files kept: new ones land as *.dpkg-dist / *.rpmnew (OPS).
  */
-export function upgradeCommand(profile: DistroProfile, packages: readonly string[], full: boolean): string {
+export function upgradeCommand(
+  profile: DistroProfile,
+  packages: readonly string[],
+  full: boolean,
+  /** A fresh host (parallel-compute's spares): install the packages, not only upgrade them. */
+  fresh = false,
+): string {
   if (profile.packageManager === 'apt') {
     const base = [
       'env',
@@ -20,11 +26,11 @@ export function upgradeCommand(profile: DistroProfile, packages: readonly string
       '-o',
       'Dpkg::Options::=--force-confdef',
     ];
-    return shellCommand(
-      full ? [...base, 'dist-upgrade'] : [...base, 'install', '--only-upgrade', ...packages],
-    );
+    if (full) return shellCommand([...base, 'dist-upgrade']);
+    return shellCommand([...base, 'install', ...(fresh ? [] : ['--only-upgrade']), ...packages]);
   }
-  return shellCommand(full ? ['yum', '-y', '-q', 'upgrade'] : ['yum', '-y', '-q', 'upgrade', ...packages]);
+  if (full) return shellCommand(['yum', '-y', '-q', 'upgrade']);
+  return shellCommand(['yum', '-y', '-q', fresh ? 'install' : 'upgrade', ...packages]);
 }
 
 /** Prints `name version` per installed package; missing ones are reported on stderr. */
