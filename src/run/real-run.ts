@@ -153,27 +153,7 @@ export async function startRealRun(req: RealRunRequest): Promise<RealRunResult> 
   if (req.confirm !== undefined && !(await req.confirm(plan))) {
     return { runId: req.runId, plan, check, preflight: [], declined: true };
   }
-  const options: RealRunOptions = {
-    inventory_file: req.inventory.file,
-    inventory_text: req.inventoryText,
-    parallelism: req.parallelism ?? null,
-    known_hosts: req.pool.options.knownHostsPath,
-    accept_new_host_keys: req.pool.options.acceptNewHostKeys,
-    lookups: Object.fromEntries(rc.lookups),
-  };
-  const clock = req.clock ?? realClock;
-  const header: RunHeader = {
-    id: req.runId,
-    created_at: clock.now(),
-    created_wall: new Date().toISOString(),
-    cloud: plan.cloud,
-    scenario: plan.scenario,
-    plan_hash: planHash(plan),
-    driver: 'real',
-    options: { ...options },
-  };
-  const journal = redactingJournal(req.journal, req.redactor);
-  await journal.createRun(header, plan);
+  const journal = await createRealRun(req, plan, { lookups: Object.fromEntries(rc.lookups) });
   const outcome = await drive(req, rc, plan, check, journal, undefined);
   return { runId: req.runId, plan, check, outcome, preflight: [] };
 }
@@ -199,6 +179,39 @@ export async function resumeRealRun(req: ResumeRealRequest): Promise<RealRunResu
   const journal = redactingJournal(req.journal, req.redactor);
   const outcome = await drive(req, rc, plan, check, journal, req.stored);
   return { runId: req.runId, plan, check, outcome, preflight: [] };
+}
+
+/** Journals a new real run (what a resume needs, never a secret); the journal, redacting, to drive it. */
+async function createRealRun(
+  req: Pick<
+    RealRunRequest,
+    'inventory' | 'inventoryText' | 'parallelism' | 'pool' | 'clock' | 'journal' | 'redactor' | 'runId'
+  >,
+  plan: Plan,
+  extra: Pick<RealRunOptions, 'lookups' | 'rollback_of'>,
+): Promise<Journal> {
+  const options: RealRunOptions = {
+    inventory_file: req.inventory.file,
+    inventory_text: req.inventoryText,
+    parallelism: req.parallelism ?? null,
+    known_hosts: req.pool.options.knownHostsPath,
+    accept_new_host_keys: req.pool.options.acceptNewHostKeys,
+    ...extra,
+  };
+  const clock = req.clock ?? realClock;
+  const header: RunHeader = {
+    id: req.runId,
+    created_at: clock.now(),
+    created_wall: new Date().toISOString(),
+    cloud: plan.cloud,
+    scenario: plan.scenario,
+    plan_hash: planHash(plan),
+    driver: 'real',
+    options: { ...options },
+  };
+  const journal = redactingJournal(req.journal, req.redactor);
+  await journal.createRun(header, plan);
+  return journal;
 }
 
 /** Resolves every lookup the plan's config edits need, now, while the APIs answer. */
@@ -291,30 +304,7 @@ export async function startRollback(req: RollbackRequest): Promise<RealRunResult
   if (req.confirm !== undefined && !(await req.confirm(plan))) {
     return { runId: req.runId, plan, check, preflight: [], declined: true };
   }
-  const options: RealRunOptions = {
-    inventory_file: req.inventory.file,
-    inventory_text: req.inventoryText,
-    parallelism: req.parallelism ?? null,
-    known_hosts: req.pool.options.knownHostsPath,
-    accept_new_host_keys: req.pool.options.acceptNewHostKeys,
-    lookups: {},
-    rollback_of: req.target.header.id,
-  };
-  const clock = req.clock ?? realClock;
-  const journal = redactingJournal(req.journal, req.redactor);
-  await journal.createRun(
-    {
-      id: req.runId,
-      created_at: clock.now(),
-      created_wall: new Date().toISOString(),
-      cloud: plan.cloud,
-      scenario: plan.scenario,
-      plan_hash: planHash(plan),
-      driver: 'real',
-      options: { ...options },
-    },
-    plan,
-  );
+  const journal = await createRealRun(req, plan, { lookups: {}, rollback_of: req.target.header.id });
   const outcome = await drive(req, rc, plan, check, journal, undefined);
   return { runId: req.runId, plan, check, outcome, preflight: [] };
 }

@@ -3,7 +3,7 @@
 // dumps, services started, computes re-enabled. The rollback is a run of its own: journaled, resumable.
 
 import { CATALOG } from '../../catalog/index.js';
-import { EXIT_BAD_INPUT, EXIT_FAILED, StackhopError } from '../../errors.js';
+import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
 import { parseInventory } from '../../inventory/load.js';
 import { openRunCloud } from '../../run/open-cloud.js';
 import { type RealRunOptions, type RealRunResult, startRollback } from '../../run/real-run.js';
@@ -15,7 +15,7 @@ import { interruptible } from '../interrupt.js';
 import { progressReporter } from '../progress.js';
 import type { CommandResult } from '../result.js';
 import { buildPool, gateApprover, planSummary } from './run.js';
-import { renderRunSummary } from './run-summary.js';
+import { realRunOutput } from './run-summary.js';
 
 export interface RollbackOptions {
   yes: boolean;
@@ -124,29 +124,14 @@ export async function rollbackCommand(target: string, opts: RollbackOptions): Pr
       await cloud?.stopProbes(journal, runId);
       await Promise.all([pool.close(), cloud?.api.close()]);
     }
-    if (result.preflight.length > 0) {
-      const lines = result.preflight.map((p) => `  ${p.host}: ${p.check}: ${p.message}`);
-      return {
-        stdout: '',
-        stderr: redactor.redact(`pre-flight failed; nothing was changed:\n${lines.join('\n')}\n`),
-        exitCode: EXIT_FAILED,
-      };
-    }
-    if (result.declined === true)
-      return { stdout: '', stderr: 'not started: the rollback was not confirmed\n', exitCode: EXIT_FAILED };
-    const exitCode = result.outcome?.status === 'succeeded' ? 0 : EXIT_FAILED;
-    if (opts.json) {
-      return {
-        stdout: `${redactor.redact(JSON.stringify({ run: runId, rollback_of: target, outcome: result.outcome }, null, 2))}\n`,
-        stderr: '',
-        exitCode,
-      };
-    }
-    return {
-      stdout: redactor.redact(renderRunSummary(result, opts.state, cloud?.downtime())),
-      stderr: '',
-      exitCode,
-    };
+    return realRunOutput(result, {
+      json: opts.json,
+      state: opts.state,
+      redactor,
+      measured: cloud?.downtime(),
+      what: 'rollback',
+      json_extra: { rollback_of: target },
+    });
   } finally {
     await journal.close();
   }

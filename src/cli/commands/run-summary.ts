@@ -1,8 +1,11 @@
 // The end of a real run: what happened, and the API downtime measured during it next to the plan's
 // estimate.
 
+import { EXIT_FAILED } from '../../errors.js';
 import { formatDuration } from '../../plan/render/duration.js';
 import type { RealRunResult } from '../../run/real-run.js';
+import type { Redactor } from '../../security/redactor.js';
+import type { CommandResult } from '../result.js';
 
 export interface MeasuredDowntime {
   api: string;
@@ -45,4 +48,36 @@ export function renderRunSummary(
   if (o.status !== 'succeeded' && o.status !== 'aborted')
     lines.push(`continue with: stackhop resume ${r.runId} --state ${state}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What `run` and `rollback` print at the end: pre-flight problems, a refusal, or the summary. */
+export function realRunOutput(
+  result: RealRunResult,
+  o: {
+    json: boolean;
+    state: string;
+    redactor: Redactor;
+    measured: readonly MeasuredDowntime[] | undefined;
+    /** `plan` or `rollback`, for the refusal message. */
+    what: string;
+    json_extra?: Record<string, unknown>;
+  },
+): CommandResult {
+  if (result.preflight.length > 0) {
+    const lines = result.preflight.map((p) => `  ${p.host}: ${p.check}: ${p.message}`);
+    return {
+      stdout: '',
+      stderr: o.redactor.redact(`pre-flight failed; nothing was changed:\n${lines.join('\n')}\n`),
+      exitCode: EXIT_FAILED,
+    };
+  }
+  if (result.declined === true) {
+    return { stdout: '', stderr: `not started: the ${o.what} was not confirmed\n`, exitCode: EXIT_FAILED };
+  }
+  const exitCode = result.outcome?.status === 'succeeded' ? 0 : EXIT_FAILED;
+  if (o.json) {
+    const json = { run: result.runId, ...o.json_extra, outcome: result.outcome, downtime: o.measured };
+    return { stdout: `${o.redactor.redact(JSON.stringify(json, null, 2))}\n`, stderr: '', exitCode };
+  }
+  return { stdout: o.redactor.redact(renderRunSummary(result, o.state, o.measured)), stderr: '', exitCode };
 }

@@ -9,7 +9,7 @@ import { SshPool } from '../../drivers/ssh/pool.js';
 import { loadSshConfig } from '../../drivers/ssh/ssh-config.js';
 import { DEFAULT_SSH_OPTIONS } from '../../drivers/ssh/target.js';
 import { defaultKnownHosts, sshTargets } from '../../drivers/ssh/targets.js';
-import { EXIT_BAD_INPUT, EXIT_FAILED, StackhopError } from '../../errors.js';
+import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
 import { parseInventory } from '../../inventory/load.js';
 import type { Inventory } from '../../inventory/types.js';
 import type { Plan, Step } from '../../plan/types.js';
@@ -23,7 +23,7 @@ import { interruptible } from '../interrupt.js';
 import { progressReporter } from '../progress.js';
 import type { CommandResult } from '../result.js';
 import { readInventoryText } from './rehearse.js';
-import { renderRunSummary } from './run-summary.js';
+import { realRunOutput } from './run-summary.js';
 
 export interface RunOptions {
   scenario: ScenarioId;
@@ -165,27 +165,11 @@ export async function runCommand(file: string, opts: RunOptions): Promise<Comman
     await Promise.all([pool.close(), cloud?.api.close()]);
     await journal.close();
   }
-  if (result.preflight.length > 0) {
-    const lines = result.preflight.map((p) => `  ${p.host}: ${p.check}: ${p.message}`);
-    return {
-      stdout: '',
-      stderr: redactor.redact(`pre-flight failed; nothing was changed:\n${lines.join('\n')}\n`),
-      exitCode: EXIT_FAILED,
-    };
-  }
-  if (result.declined === true)
-    return { stdout: '', stderr: 'not started: the plan was not confirmed\n', exitCode: EXIT_FAILED };
-  const exitCode = result.outcome?.status === 'succeeded' ? 0 : EXIT_FAILED;
-  if (opts.json) {
-    return {
-      stdout: `${redactor.redact(JSON.stringify({ run: runId, outcome: result.outcome, downtime: cloud?.downtime() }, null, 2))}\n`,
-      stderr: '',
-      exitCode,
-    };
-  }
-  return {
-    stdout: redactor.redact(renderRunSummary(result, opts.state, cloud?.downtime())),
-    stderr: '',
-    exitCode,
-  };
+  return realRunOutput(result, {
+    json: opts.json,
+    state: opts.state,
+    redactor,
+    measured: cloud?.downtime(),
+    what: 'plan',
+  });
 }

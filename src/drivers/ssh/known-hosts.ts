@@ -4,6 +4,7 @@
 
 import { createHmac } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { matchesPatterns } from './host-patterns.js';
 
 export interface KnownHostEntry {
   /** Host patterns (comma-separated field) or one hashed pattern. */
@@ -54,31 +55,12 @@ export function hostKeyName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
-function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replaceAll('*', '.*')
-      .replaceAll('?', '.')}$`,
-    'i',
-  );
-  return re.test(name);
-}
-
 function entryMatches(entry: KnownHostEntry, name: string): boolean {
   if (entry.hashed !== undefined) {
     const digest = createHmac('sha1', entry.hashed.salt).update(name).digest();
     return digest.equals(entry.hashed.hash);
   }
-  let matched = false;
-  for (const pattern of entry.hosts) {
-    if (pattern.startsWith('!')) {
-      if (globMatch(pattern.slice(1), name)) return false;
-    } else if (globMatch(pattern, name)) {
-      matched = true;
-    }
-  }
-  return matched;
+  return matchesPatterns(entry.hosts, name);
 }
 
 /** The key types known for a host, so the client offers those first (as OpenSSH does). */

@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { matchesPatterns } from './host-patterns.js';
 
 export interface SshConfigBlock {
   patterns: readonly string[];
@@ -59,27 +60,8 @@ function unquote(value: string): string {
   return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
 }
 
-function patternMatches(pattern: string, host: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replaceAll('*', '.*')
-      .replaceAll('?', '.')}$`,
-    'i',
-  );
-  return re.test(host);
-}
-
 function blockMatches(block: SshConfigBlock, host: string): boolean {
-  let matched = false;
-  for (const p of block.patterns) {
-    if (p.startsWith('!')) {
-      if (patternMatches(p.slice(1), host)) return false;
-    } else if (patternMatches(p, host)) {
-      matched = true;
-    }
-  }
-  return matched;
+  return matchesPatterns(block.patterns, host);
 }
 
 export function expandHome(path: string): string {

@@ -2,7 +2,7 @@
 
 import { StepFailure } from '../../../engine/driver.js';
 import type { Step } from '../../../plan/types.js';
-import { quote, shellCommand } from '../../ssh/shell-quote.js';
+import { quote } from '../../ssh/shell-quote.js';
 import type { RealContext } from '../real-context.js';
 import { backupDir, fileNameOf } from '../render/backup.js';
 import { isOnRelease, parseVersions, upgradeCommand, versionQuery } from '../render/packages.js';
@@ -52,11 +52,7 @@ async function recordVersionsBefore(
 ): Promise<void> {
   const { rc } = io;
   const file = `${backupDir(rc.runId)}/packages/${fileNameOf(step.id)}.versions`;
-  const query = full
-    ? rc.profile.packageManager === 'apt'
-      ? shellCommand(['dpkg-query', '-W', '-f=${Package} ${Version}\\n'])
-      : shellCommand(['rpm', '-qa', '--qf', '%{NAME} %{VERSION}-%{RELEASE}\\n'])
-    : versionQuery(rc.profile, packages);
+  const query = versionQuery(rc.profile, full ? [] : packages);
   const script = [
     `test -e ${quote(file)} && exit 0`,
     `mkdir -p ${quote(file.slice(0, file.lastIndexOf('/')))}`,

@@ -33,13 +33,17 @@ export function upgradeCommand(
   return shellCommand(['yum', '-y', '-q', fresh ? 'install' : 'upgrade', ...packages]);
 }
 
-/** Prints `name version` per installed package; missing ones are reported on stderr. */
+/**
+ * Prints `name version` per installed package (every installed one when none is named); missing ones
+ * are reported on stderr.
+ */
 export function versionQuery(profile: DistroProfile, packages: readonly string[]): string {
   if (profile.packageManager === 'apt') {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template
     return shellCommand(['dpkg-query', '-W', '-f=${Package} ${Version}\\n', ...packages]);
   }
-  return shellCommand(['rpm', '-q', '--qf', '%{NAME} %{VERSION}-%{RELEASE}\\n', ...packages]);
+  const all = packages.length === 0 ? ['-a'] : [];
+  return shellCommand(['rpm', '-q', ...all, '--qf', '%{NAME} %{VERSION}-%{RELEASE}\\n', ...packages]);
 }
 
 export function parseVersions(stdout: string): Map<string, string> {
