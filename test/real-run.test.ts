@@ -12,7 +12,7 @@ import { status } from '../src/cli/commands/status.js';
 import type { EngineEvent } from '../src/engine/events.js';
 import { resolveUpgrade } from '../src/plan/upgrade-pair.js';
 import { type FleetCloud, startFleetCloud, VERSIONS } from './support/fleet-cloud.js';
-import { journalEvents, runOn } from './support/real-runs.js';
+import { journalEvents, journalPlan, runOn } from './support/real-runs.js';
 
 let dir: string;
 
@@ -84,7 +84,9 @@ describe.each([
   it('completes, leaves the cloud upgraded, and journals every command with its exit code', async () => {
     const state = path.join(dir, scenario, 'state');
     const instances = cloud.standin.state.servers.size;
-    const r = await runOn(cloud, scenario, state);
+    // The live run takes its canary ramp from the command line: batches of two from the start (the
+    // inventory says [1, 2]).
+    const r = await runOn(cloud, scenario, state, scenario === 'live-compute' ? { canary: [2] } : {});
     if (r.exitCode !== 0) console.log(r.stdout, r.stderr, r.lines.slice(-30).join('\n'));
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/succeeded after/);
@@ -99,6 +101,9 @@ describe.each([
     );
 
     if (scenario === 'live-compute') {
+      const drains = (await journalPlan(state)).steps.filter((s) => s.action.kind === 'drain-compute');
+      expect(drains.filter((s) => s.batch === 1)).toHaveLength(2);
+      expect(Math.max(...drains.map((s) => s.batch ?? 0))).toBe(cloud.computes.length / 2);
       // Every compute was emptied by live migration before its nova-compute stopped.
       const at = (step: string, type: string) =>
         events.find((e) => e.type === type && 'step' in e && e.step === step)?.at;

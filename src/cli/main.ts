@@ -140,6 +140,10 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     )
     .option('-y, --yes', 'start without asking for confirmation')
     .option('--parallel <n>', 'steps running at once across the cloud')
+    .option(
+      '--canary <ramp>',
+      "batch sizes of the rolling phases, e.g. 1,5,20% (replaces the inventory's policy.canary)",
+    )
     .option('--state <dir>', 'state directory (journal)', '.stackhop')
     .option(
       '--known-hosts <file>',
@@ -163,6 +167,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     .option('-q, --quiet', 'no progress lines')
     .action(async (file, opts) => {
       const { runCommand } = await import('./commands/run.js');
+      const { parseCanary } = await import('./parse-canary.js');
       const { parseDuration } = await import('../compare/parse-duration.js');
       await run(
         runCommand(file, {
@@ -179,6 +184,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
             ? {}
             : { stepTimeoutMs: parseDuration(opts.stepTimeout, '--step-timeout') * 1000 }),
           pollMs: parseDuration(opts.pollInterval, '--poll-interval') * 1000,
+          ...(opts.canary === undefined ? {} : { canary: parseCanary(opts.canary) }),
         }),
       );
     });

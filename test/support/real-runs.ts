@@ -69,3 +69,16 @@ export async function waitForShim(
   }
   throw new Error(`no \`${args}\` shim call started on ${host} within ${timeoutMs} ms`);
 }
+
+/** The plan the journal's first run was started with. */
+export async function journalPlan(state: string) {
+  const journal = openSqliteJournal(state, { durability: 'process' });
+  try {
+    const runId = (await journal.listRuns())[0]?.id;
+    const stored = runId === undefined ? undefined : await journal.loadRun(runId);
+    if (stored === undefined) throw new Error('no run in the journal');
+    return stored.plan;
+  } finally {
+    await journal.close();
+  }
+}

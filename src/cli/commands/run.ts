@@ -11,7 +11,7 @@ import { DEFAULT_SSH_OPTIONS } from '../../drivers/ssh/target.js';
 import { defaultKnownHosts, sshTargets } from '../../drivers/ssh/targets.js';
 import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
 import { parseInventory } from '../../inventory/load.js';
-import type { Inventory } from '../../inventory/types.js';
+import type { CanaryStep, Inventory } from '../../inventory/types.js';
 import type { Plan, Step } from '../../plan/types.js';
 import { openRunCloud } from '../../run/open-cloud.js';
 import { type RealRunResult, startRealRun } from '../../run/real-run.js';
@@ -43,6 +43,8 @@ export interface RunOptions {
   pollMs?: number;
   /** Longest any step may run, drains included (`--step-timeout`). */
   stepTimeoutMs?: number;
+  /** Replaces the inventory's policy.canary ramp (`--canary 1,5,20%`). */
+  canary?: readonly CanaryStep[];
 }
 
 export interface SshSetup {
@@ -113,7 +115,9 @@ export async function runCommand(file: string, opts: RunOptions): Promise<Comman
     );
   }
   const text = await readInventoryText(file);
-  const inventory = parseInventory(text, file, CATALOG);
+  const parsed = parseInventory(text, file, CATALOG);
+  const inventory: Inventory =
+    opts.canary === undefined ? parsed : { ...parsed, policy: { ...parsed.policy, canary: opts.canary } };
   const redactor = Redactor.fromEnv(env);
   const write = opts.progress ?? ((line: string) => process.stderr.write(`${redactor.redact(line)}\n`));
   const pool = await buildPool(inventory, { ...opts, env });
