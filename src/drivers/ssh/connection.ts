@@ -9,7 +9,7 @@ import { RemoteError } from './errors.js';
 import {
   appendKnownHost,
   hostKeyName,
-  type KnownHostEntry,
+  type KnownHostsIndex,
   knownKeyTypes,
   verifyHostKey,
 } from './known-hosts.js';
@@ -46,7 +46,7 @@ const SIGNAL_CODES: Readonly<Record<string, number>> = { HUP: 1, INT: 2, KILL: 9
 let knownHostsWrites: Promise<void> = Promise.resolve();
 
 export interface KnownHostsSource {
-  entries(): Promise<readonly KnownHostEntry[]>;
+  index(): Promise<KnownHostsIndex>;
   /** Forget the cached file after we appended to it. */
   invalidate(): void;
 }
@@ -325,7 +325,8 @@ async function connect(
   const names = [
     ...new Set([hostKeyName(target.address, target.port), hostKeyName(target.name, target.port)]),
   ];
-  const entries = await knownHosts.entries();
+  // Only the entries that apply to this host, looked up once.
+  const entries = (await knownHosts.index()).entriesFor(names);
   const preferred = knownKeyTypes(entries, names);
   const privateKey = await readKeys(target);
   let refusal: RemoteError | undefined;

@@ -1,6 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hostKeyName, keyTypeOf, knownKeyTypes, parseKnownHosts, verifyHostKey } from './known-hosts.js';
+import {
+  hostKeyName,
+  KnownHostsIndex,
+  keyTypeOf,
+  knownKeyTypes,
+  parseKnownHosts,
+  verifyHostKey,
+} from './known-hosts.js';
 
 function blob(type: string, body: string): Buffer {
   const t = Buffer.from(type);
@@ -63,5 +71,43 @@ describe('known_hosts', () => {
     expect(knownKeyTypes(e, ['h'])).toEqual(['ssh-ed25519', 'ssh-rsa']);
     expect(keyTypeOf(K1)).toBe('ssh-ed25519');
     expect(hostKeyName('h', 22)).toBe('h');
+  });
+});
+
+describe('KnownHostsIndex', () => {
+  it('gives the same verdicts as scanning the whole file', () => {
+    const name = fc.constantFrom(
+      'ctl1',
+      'cmp1',
+      'cmp2',
+      'CMP3',
+      '10.0.0.1',
+      '[10.0.0.2]:2422',
+      'bad.lab',
+      'x.lab',
+    );
+    const key = fc.constantFrom(K1, K2, R1);
+    const entry = fc.oneof(
+      fc
+        .tuple(fc.array(name, { minLength: 1, maxLength: 3 }), key)
+        .map(([ns, k]) => `${ns.join(',')} ${keyTypeOf(k)} ${k.toString('base64')}`),
+      fc.tuple(name, key).map(([n, k]) => `${hashed(n)} ${keyTypeOf(k)} ${k.toString('base64')}`),
+      key.map((k) => `*.lab,!bad.lab ${keyTypeOf(k)} ${k.toString('base64')}`),
+      key.map((k) => `@revoked * ${keyTypeOf(k)} ${k.toString('base64')}`),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(entry, { maxLength: 12 }),
+        fc.array(name, { minLength: 1, maxLength: 2 }),
+        key,
+        (lines, names, k) => {
+          const all = parseKnownHosts(lines.join('\n'));
+          const some = new KnownHostsIndex(all).entriesFor(names);
+          expect(verifyHostKey(some, names, k)).toBe(verifyHostKey(all, names, k));
+          expect(knownKeyTypes(some, names).sort()).toEqual(knownKeyTypes(all, names).sort());
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -131,3 +131,38 @@ export async function appendKnownHost(path: string, name: string, key: Buffer): 
   await writeFile(tmp, text, { mode: 0o600 });
   await rename(tmp, path);
 }
+
+/**
+ * known_hosts indexed once per load, so a connection costs a map lookup plus the entries that need a
+ * scan (wildcards, hashed names): a file listing every host of a large cloud stays cheap per host.
+ */
+export class KnownHostsIndex {
+  readonly #exact = new Map<string, KnownHostEntry[]>();
+  readonly #scanned: KnownHostEntry[] = [];
+  readonly #revoked: KnownHostEntry[] = [];
+
+  constructor(entries: readonly KnownHostEntry[]) {
+    for (const e of entries) {
+      if (e.marker === 'revoked') this.#revoked.push(e);
+      else if (e.marker === 'cert-authority') continue;
+      else if (e.hashed === undefined && e.hosts.every((h) => !/[*?!]/.test(h))) {
+        for (const h of e.hosts) {
+          const key = h.toLowerCase();
+          const list = this.#exact.get(key) ?? [];
+          list.push(e);
+          this.#exact.set(key, list);
+        }
+      } else {
+        this.#scanned.push(e);
+      }
+    }
+  }
+
+  /** The entries that apply to a host known by these names, revoked keys included. */
+  entriesFor(names: readonly string[]): KnownHostEntry[] {
+    const out = new Set<KnownHostEntry>(this.#revoked);
+    for (const n of names) for (const e of this.#exact.get(n.toLowerCase()) ?? []) out.add(e);
+    for (const e of this.#scanned) if (names.some((n) => entryMatches(e, n))) out.add(e);
+    return [...out];
+  }
+}

@@ -7,7 +7,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { type ExecOptions, type ExecResult, type KnownHostsSource, SshConnection } from './connection.js';
 import { RemoteError } from './errors.js';
 import type { RemoteExecutor, WriteOptions } from './executor.js';
-import { type KnownHostEntry, loadKnownHosts } from './known-hosts.js';
+import { KnownHostsIndex, loadKnownHosts } from './known-hosts.js';
 import { Semaphore } from './semaphore.js';
 import { quote, shellCommand } from './shell-quote.js';
 import type { SshOptions, SshTarget } from './target.js';
@@ -31,10 +31,10 @@ export class SshPool implements RemoteExecutor {
     readonly options: SshPoolOptions,
   ) {
     this.#inFlight = new Semaphore(options.maxInFlight);
-    let cache: Promise<KnownHostEntry[]> | undefined;
+    let cache: Promise<KnownHostsIndex> | undefined;
     this.#knownHosts = {
-      entries: () => {
-        cache ??= loadKnownHosts(options.knownHostsPath);
+      index: () => {
+        cache ??= loadKnownHosts(options.knownHostsPath).then((entries) => new KnownHostsIndex(entries));
         return cache;
       },
       invalidate: () => {
