@@ -6,7 +6,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/engine/events.js';
 import { FLEET_USERS } from './fleet/fleet.js';
 import { type FleetCloud, type FleetCloudOptions, startFleetCloud } from './support/fleet-cloud.js';
@@ -24,6 +24,10 @@ beforeAll(() => {
 afterEach(async () => {
   await cloud?.stop();
   cloud = undefined;
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function fresh(o: Partial<FleetCloudOptions> = {}): Promise<FleetCloud> {

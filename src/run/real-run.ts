@@ -173,6 +173,17 @@ export async function resumeRealRun(req: ResumeRealRequest): Promise<RealRunResu
   for (const s of req.cloud?.secrets() ?? []) req.redactor.add(s);
   const rc = realContext(req);
   applyPlanFacts(rc, plan);
+  // The new deployment was registered before the crash: checks go on looking at it.
+  const registered = plan.steps.find(
+    (s) => s.action.kind === 'register-endpoint' && s.action.service === 'compute',
+  );
+  if (
+    rc.parallel !== undefined &&
+    registered !== undefined &&
+    req.stored.steps.get(registered.id)?.status === 'succeeded'
+  ) {
+    rc.parallel.active = true;
+  }
   const stored = (req.stored.header.options as Partial<RealRunOptions>).lookups ?? {};
   for (const [k, v] of Object.entries(stored)) rc.lookups.set(k, v);
   await primeSecrets(rc);

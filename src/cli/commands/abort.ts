@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
+import { closeAsAborted } from '../../run/close-run.js';
 import { isRunId } from '../../store/run-id.js';
 import { acquireRunLock } from '../../store/run-lock.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
@@ -44,15 +45,7 @@ export async function abortCommand(runId: string, opts: { state: string }): Prom
     if (stored.status === 'succeeded' || stored.status === 'aborted') {
       return { stdout: '', stderr: `run ${runId} is already ${stored.status}\n`, exitCode: 0 };
     }
-    const counts = { steps: stored.plan.steps.length, succeeded: 0, failed: 0, skipped: 0, pending: 0 };
-    for (const s of stored.plan.steps) {
-      const st = stored.steps.get(s.id)?.status ?? 'pending';
-      if (st === 'succeeded') counts.succeeded++;
-      else if (st === 'failed') counts.failed++;
-      else if (st === 'skipped') counts.skipped++;
-      else counts.pending++;
-    }
-    await journal.append(runId, [{ type: 'run-finished', at: Date.now(), status: 'aborted', counts }]);
+    const counts = await closeAsAborted(journal, stored);
     return {
       stdout: `run ${runId}: marked aborted (${counts.succeeded} steps had succeeded); \`stackhop rollback ${runId}\` undoes them\n`,
       stderr: '',

@@ -5,6 +5,7 @@
 import { CATALOG } from '../../catalog/index.js';
 import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
 import { parseInventory } from '../../inventory/load.js';
+import { closeAsAborted } from '../../run/close-run.js';
 import { openRunCloud } from '../../run/open-cloud.js';
 import { type RealRunOptions, type RealRunResult, startRollback } from '../../run/real-run.js';
 import { Redactor } from '../../security/redactor.js';
@@ -81,6 +82,8 @@ export async function rollbackCommand(target: string, opts: RollbackOptions): Pr
       opts.pollMs !== undefined ? { pollMs: opts.pollMs, probeIntervalMs: Math.min(1000, opts.pollMs) } : {},
     );
     const runId = newRunId(new Date(), Math.random);
+    // The run being undone is locked too: nobody resumes it meanwhile.
+    const targetLock = acquireRunLock(opts.state, target);
     const lock = acquireRunLock(opts.state, runId);
     const interrupt = interruptible(write);
     let result: RealRunResult;
@@ -104,23 +107,20 @@ export async function rollbackCommand(target: string, opts: RollbackOptions): Pr
           cloud?.startProbes();
         },
         confirm: async (plan) => {
-          if (opts.yes) return true;
-          const summary = `rollback of run ${target}\n${planSummary(plan)}`;
-          if (opts.confirm !== undefined) return opts.confirm(summary);
-          write(summary);
-          const { createInterface } = await import('node:readline/promises');
-          const rl = createInterface({ input: process.stdin, output: process.stderr });
-          try {
-            return (await rl.question('Type "yes" to roll back: ')).trim() === 'yes';
-          } finally {
-            rl.close();
-          }
+          const yes =
+            opts.yes ||
+            (await confirmRollback(`rollback of run ${target}\n${planSummary(plan)}`, opts, write));
+          // Once undone, the run must never be resumed: its succeeded steps would be skipped on a cloud
+          // that no longer has their effects.
+          if (yes) await closeAsAborted(journal, stored);
+          return yes;
         },
       });
       await cloud?.stopProbes(journal, runId);
     } finally {
       interrupt.release();
       lock.release();
+      targetLock.release();
       await cloud?.stopProbes(journal, runId);
       await Promise.all([pool.close(), cloud?.api.close()]);
     }
@@ -134,5 +134,21 @@ export async function rollbackCommand(target: string, opts: RollbackOptions): Pr
     });
   } finally {
     await journal.close();
+  }
+}
+
+async function confirmRollback(
+  summary: string,
+  opts: RollbackOptions,
+  write: (line: string) => void,
+): Promise<boolean> {
+  if (opts.confirm !== undefined) return opts.confirm(summary);
+  write(summary);
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question('Type "yes" to roll back: ')).trim() === 'yes';
+  } finally {
+    rl.close();
   }
 }

@@ -86,10 +86,11 @@ describe('names', () => {
 });
 
 describe('dumpCommand', () => {
-  it('pipefail, a full consistent dump into a temp file, then a rename', () => {
+  it('pipefail, root-only files, a full consistent dump into a temp file, then a rename', () => {
     const script = scriptOf(dumpCommand('/var/backups/stackhop/r1', 'nova'));
     expect(script.split('\n')).toEqual([
       'set -e -o pipefail',
+      'umask 077',
       'mkdir -p /var/backups/stackhop/r1',
       'mysqldump --single-transaction --routines --triggers --add-drop-database --databases nova | ' +
         'gzip -c > /var/backups/stackhop/r1/nova.sql.gz.tmp',

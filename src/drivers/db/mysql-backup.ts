@@ -43,6 +43,8 @@ export function dumpCommand(dir: string, database: string, defaultsFile?: string
   const file = dumpFile(dir, database);
   const script = [
     'set -e -o pipefail',
+    // Dumps hold every secret of the cloud's databases: root's only.
+    'umask 077',
     `mkdir -p ${quote(dir)}`,
     `mysqldump${defaultsArg(defaultsFile)} --single-transaction --routines --triggers --add-drop-database --databases ${database} | gzip -c > ${quote(`${file}.tmp`)}`,
     `mv -f ${quote(`${file}.tmp`)} ${quote(file)}`,
@@ -92,7 +94,7 @@ interface RunOptions {
 }
 
 /** Runs `work` with an option file for the credentials in place, removed afterwards whatever happens. */
-async function withOptionFile<T>(
+export async function withOptionFile<T>(
   exec: RemoteExecutor,
   host: string,
   dir: string,

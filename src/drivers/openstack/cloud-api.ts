@@ -68,6 +68,15 @@ export function cloudApiOf(cloud: Cloud, o: CloudApiOptions): CloudApi {
           },
         ),
       ),
+    waitForMigration: async (id, sourceHost, signal) =>
+      serverInfo(
+        await nova.waitForLiveMigration(id, {
+          sourceHost,
+          signal,
+          pollIntervalMs: o.pollMs,
+          ...(o.migrationTimeoutMs !== undefined ? { timeoutMs: o.migrationTimeoutMs } : {}),
+        }),
+      ),
     smokeBoot: (signal) => smokeBoot(nova, o.clock, { signal, pollMs: o.pollMs }),
     reachable: async (url, signal) => {
       try {
@@ -113,10 +122,8 @@ export function cloudApiOf(cloud: Cloud, o: CloudApiOptions): CloudApi {
 }
 
 /** Strips a trailing tenant id from a Nova URL (`…/v2/<tenant>` → `…/v2`), as neutron's nova_url wants it. */
-function withoutTenant(url: string): string {
-  return url.replace(/\/v2(?:\.1)?\/[0-9a-f-]{8,}\/?$/i, (m) =>
-    m.slice(0, m.indexOf('/', 1) + 3).replace(/\/$/, ''),
-  );
+export function withoutTenant(url: string): string {
+  return url.replace(/(\/v2(?:\.1)?)\/[0-9a-f-]{8,}\/?$/i, '$1');
 }
 
 async function lookup(cloud: Cloud, name: ConfigLookup): Promise<string> {

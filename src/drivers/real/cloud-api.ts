@@ -37,6 +37,8 @@ export interface ComputeApi {
   hypervisors(): Promise<HypervisorInfo[]>;
   /** Starts a live migration (target chosen by the scheduler when undefined) and waits for its end. */
   liveMigrate(serverId: string, target: string | undefined, signal: AbortSignal): Promise<ServerInfo>;
+  /** Waits for a live migration already under way (one started before a crash) to end. */
+  waitForMigration(serverId: string, sourceHost: string, signal: AbortSignal): Promise<ServerInfo>;
   /**
    * Boots the smallest flavor from the first active image, waits for ACTIVE, deletes it: the smoke
    * test that the whole compute path works. Resolves with where it ran.

@@ -72,6 +72,8 @@ export class SshConnection {
       if (this.#closed) return;
       this.#closed = true;
       this.#closeReason = err;
+      // A reconnect opens a new tunnel: the old jump connection must not linger.
+      this.via?.close();
       for (const f of this.#onClose) f(err);
     };
     client.on('close', () => markClosed());
@@ -382,12 +384,26 @@ async function connect(
     client.once('error', onError);
     client.connect(config);
   });
+  // Errors after the handshake close the connection (the pool reconnects); they must have a listener.
+  client.on('error', () => undefined);
   if (accepted !== undefined) {
     const key = accepted;
-    knownHostsWrites = knownHostsWrites.then(() =>
-      appendKnownHost(options.knownHostsPath, names.join(','), key).finally(() => knownHosts.invalidate()),
-    );
-    await knownHostsWrites;
+    // One failed write must not fail every later one: the chain goes on from a settled promise.
+    const write = knownHostsWrites
+      .catch(() => undefined)
+      .then(() => appendKnownHost(options.knownHostsPath, names.join(','), key))
+      .finally(() => knownHosts.invalidate());
+    knownHostsWrites = write.catch(() => undefined);
+    try {
+      await write;
+    } catch (err) {
+      client.end();
+      throw new RemoteError(
+        'host-key-unknown',
+        target.name,
+        `cannot record the host key in ${options.knownHostsPath}: ${(err as Error).message}`,
+      );
+    }
   }
   return client;
 }

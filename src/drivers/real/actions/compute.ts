@@ -81,20 +81,27 @@ export const drainCompute: ActionHandler<'drain-compute'> = {
       }
     }
     const servers = remaining(await compute.serversOnHost(step.host));
-    const errors = servers.filter((s) => s.status === 'ERROR');
-    if (errors.length > 0) {
+    // Only running instances live-migrate (Havana and Icehouse refuse the others with a 409).
+    const stuck = servers.filter((s) => s.status !== 'ACTIVE' && s.taskState !== 'migrating');
+    if (stuck.length > 0) {
       throw new StepFailure(
-        `${step.host}: instances in ERROR cannot be live-migrated: ${errors.map((s) => s.id).join(', ')}`,
-        {
-          permanent: true,
-        },
+        `${step.host}: ${stuck.length} instance(s) cannot be live-migrated: ${stuck.map((s) => `${s.id} (${s.status})`).join(', ')}; ` +
+          'start or migrate them (nova migrate) and resume, or drain this host with `wait`',
+        { permanent: true },
       );
     }
     let moved = 0;
     for (const s of servers) {
-      io.note(`[${step.host}] os-migrateLive ${s.id} (${s.name}), target chosen by the scheduler`);
-      const after = await compute.liveMigrate(s.id, undefined, io.ctx.signal);
-      io.note(`[${step.host}] ${s.id} now on ${after.host} (${after.status})`);
+      if (s.taskState === 'migrating') {
+        // Started before a crash: wait for it rather than asking again (Nova would answer 409).
+        io.note(`[${step.host}] ${s.id} (${s.name}) is already migrating; waiting for it`);
+        const after = await compute.waitForMigration(s.id, step.host, io.ctx.signal);
+        io.note(`[${step.host}] ${s.id} now on ${after.host} (${after.status})`);
+      } else {
+        io.note(`[${step.host}] os-migrateLive ${s.id} (${s.name}), target chosen by the scheduler`);
+        const after = await compute.liveMigrate(s.id, undefined, io.ctx.signal);
+        io.note(`[${step.host}] ${s.id} now on ${after.host} (${after.status})`);
+      }
       moved++;
     }
     const left = remaining(await compute.serversOnHost(step.host));

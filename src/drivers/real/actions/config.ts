@@ -113,7 +113,8 @@ async function keepOriginal(io: StepIO, host: string, path: string): Promise<voi
   const dir = copy.slice(0, copy.lastIndexOf('/'));
   await io.must(
     host,
-    `mkdir -p ${quote(dir)} && { test -e ${quote(copy)} || cp -p -- ${quote(path)} ${quote(copy)}; }`,
+    // The copy goes through a temp name, so a crash never leaves a truncated "original" to restore.
+    `umask 077 && mkdir -p ${quote(dir)} && { test -e ${quote(copy)} || { cp -p -- ${quote(path)} ${quote(`${copy}.tmp`)} && mv -f -- ${quote(`${copy}.tmp`)} ${quote(copy)}; }; }`,
   );
 }
 

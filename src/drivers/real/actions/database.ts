@@ -8,6 +8,7 @@ import { quote } from '../../ssh/shell-quote.js';
 import type { RealContext } from '../real-context.js';
 import { asUser } from '../render/as-user.js';
 import { backupDir } from '../render/backup.js';
+import { parseSchemaVersion, sameHead } from '../render/schema-version.js';
 import type { StepIO } from '../step-io.js';
 import type { ActionHandler } from './types.js';
 
@@ -137,8 +138,7 @@ export async function schemaVersion(
     signal !== undefined ? { signal } : {},
   );
   if (r.code !== 0) return undefined;
-  const last = r.stdout.trim().split('\n').pop() ?? '';
-  return last.trim().split(/\s+/)[0];
+  return parseSchemaVersion(r.stdout);
 }
 
 export const dbSync: ActionHandler<'db-sync'> = {
@@ -147,7 +147,7 @@ export const dbSync: ActionHandler<'db-sync'> = {
     for (const c of def.commands) await runCatalogCommand(io, step.host, def.asUser, c);
     if (def.versionCommand === '') return { summary: `${action.project} synced (no version to check)` };
     const head = await schemaVersion(io.rc, step.host, action.project, io.ctx.signal);
-    if (head !== action.to_head) {
+    if (!sameHead(head, action.to_head)) {
       throw new StepFailure(
         `${step.host}: ${action.project} schema is at ${head ?? 'unknown'} after the sync, expected ${action.to_head}`,
         {
@@ -160,6 +160,6 @@ export const dbSync: ActionHandler<'db-sync'> = {
   async probe(step, action, rc) {
     const def = syncDef(rc, step, action.project);
     if (def.versionCommand === '') return 'unknown';
-    return (await schemaVersion(rc, step.host, action.project)) === action.to_head ? 'done' : 'not-done';
+    return sameHead(await schemaVersion(rc, step.host, action.project), action.to_head) ? 'done' : 'not-done';
   },
 };

@@ -55,6 +55,7 @@ async function recordVersionsBefore(
   const query = versionQuery(rc.profile, full ? [] : packages);
   const script = [
     `test -e ${quote(file)} && exit 0`,
+    'umask 077',
     `mkdir -p ${quote(file.slice(0, file.lastIndexOf('/')))}`,
     `{ echo "# at $(date +%s%3N)"; ${query} 2>/dev/null; } > ${quote(`${file}.tmp`)} || true`,
     `mv -f ${quote(`${file}.tmp`)} ${quote(file)}`,

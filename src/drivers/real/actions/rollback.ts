@@ -7,6 +7,7 @@ import { readManifest, restoreDatabase } from '../../db/mysql-backup.js';
 import { quote, shellCommand } from '../../ssh/shell-quote.js';
 import type { RealContext } from '../real-context.js';
 import { backupDir, configRestoreCommand } from '../render/backup.js';
+import { parseVersions } from '../render/packages.js';
 import { installedVersions } from './packages.js';
 import type { ActionHandler } from './types.js';
 
@@ -26,9 +27,8 @@ export function parseVersionRecords(text: string): VersionRecord[] {
       out.push(current);
       continue;
     }
-    const m = /^(\S+) (\S+)$/.exec(line.trim());
-    if (m !== null && current !== undefined && m[1] !== undefined && m[2] !== undefined)
-      current.versions.set(m[1], m[2]);
+    // The same lines the version query prints (with dpkg's status): only installed packages count.
+    if (current !== undefined) for (const [p, v] of parseVersions(line)) current.versions.set(p, v);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { CLOUD, type Step, type VerifyCheck } from '../../../plan/types.js';
 import { quote } from '../../ssh/shell-quote.js';
 import type { RealContext } from '../real-context.js';
 import { compareVersions, upstreamVersion } from '../render/packages.js';
+import { sameHead } from '../render/schema-version.js';
 import type { StepIO } from '../step-io.js';
 import { cloudOf } from './compute.js';
 import { schemaVersion } from './database.js';
@@ -144,7 +145,9 @@ async function check(step: Step, c: VerifyCheck, io: StepIO): Promise<Verdict> {
             )[0]?.name;
       if (host === undefined) return `no host runs ${c.project} to read its schema version`;
       const head = await schemaVersion(rc, host, c.project, signal);
-      return head === c.head ? undefined : `${c.project} schema at ${head ?? 'unknown'}, expected ${c.head}`;
+      return sameHead(head, c.head)
+        ? undefined
+        : `${c.project} schema at ${head ?? 'unknown'}, expected ${c.head}`;
     }
     case 'capacity': {
       const compute = (await cloudOf(rc, step.host, c.env)).compute;

@@ -163,3 +163,23 @@ describe('backup paths', () => {
     expect(fileNameOf('a//b')).toBe('a_b');
   });
 });
+
+describe('backups are root-only', () => {
+  it('archives and their folders are created 0600 and 0700 whatever the umask', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stackhop-perm-'));
+    try {
+      const src = path.join(dir, 'etc/nova');
+      mkdirSync(src, { recursive: true });
+      writeFileSync(path.join(src, 'nova.conf'), 'rabbit_password = secret\n');
+      const out = path.join(dir, 'backups/r1/config/a.tgz');
+      const r = spawnSync('/bin/sh', ['-c', `umask 022; ${configBackupCommand([src], out)}`], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(statSync(out).mode & 0o777).toBe(0o600);
+      expect(statSync(path.dirname(out)).mode & 0o777).toBe(0o700);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

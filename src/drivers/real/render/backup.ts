@@ -23,6 +23,8 @@ export function configBackupCommand(paths: readonly string[], archive: string): 
   const rel = paths.map((p) => quote(p.replace(/^\/+/, '')));
   return [
     'set -e',
+    // Config files hold credentials: the archive and its folders are root's only.
+    'umask 077',
     `mkdir -p ${quote(archive.slice(0, archive.lastIndexOf('/')))}`,
     'set --',
     `for p in ${rel.join(' ')}; do if test -e "/$p"; then set -- "$@" "$p"; fi; done`,

@@ -77,15 +77,15 @@ describe('upgradeCommand', () => {
 });
 
 describe('versionQuery', () => {
-  it('apt: dpkg-query with a literal Package/Version format', () => {
+  it('apt: dpkg-query with a literal Package/Version/Status format', () => {
     const cmd = versionQuery(UBUNTU, ['nova-common', 'python-nova']);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's format syntax
-    expect(cmd).toBe("dpkg-query -W '-f=${Package} ${Version}\\n' nova-common python-nova");
+    expect(cmd).toBe("dpkg-query -W '-f=${Package} ${Version} ${Status}\\n' nova-common python-nova");
     expect(argvThroughShell(cmd)).toEqual([
       'dpkg-query',
       '-W',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's format syntax
-      '-f=${Package} ${Version}\\n',
+      '-f=${Package} ${Version} ${Status}\\n',
       'nova-common',
       'python-nova',
     ]);
@@ -142,6 +142,24 @@ describe('parseVersions', () => {
       'python-nova': '1:2014.1.5-0ubuntu1~cloud0',
       'openstack-nova-api': '2014.1.5-1.el6',
     });
+  });
+
+  it('counts only fully installed dpkg packages, and flags rpm duplicates', () => {
+    const out = parseVersions(
+      [
+        'nova-common 1:2014.1.5-0ubuntu1~cloud0 install ok installed',
+        'nova-api 1:2014.1.5-0ubuntu1~cloud0 install ok half-configured',
+        'nova-cert 1:2014.1.5-0ubuntu1~cloud0 install ok unpacked',
+        'nova-old 1:2013.2.3-0ubuntu1~cloud0 deinstall ok config-files',
+        'openstack-nova-common 2013.2.3-1.el6',
+        'openstack-nova-common 2014.1.5-1.el6',
+      ].join('\n'),
+    );
+    expect(Object.fromEntries(out)).toEqual({
+      'nova-common': '1:2014.1.5-0ubuntu1~cloud0',
+      'openstack-nova-common': '2013.2.3-1.el6+2014.1.5-1.el6',
+    });
+    expect(isOnRelease(out.get('openstack-nova-common') ?? '', '2014.1')).toBe(false);
   });
 
   it('an empty output is an empty map', () => {

@@ -40,17 +40,26 @@ export function upgradeCommand(
 export function versionQuery(profile: DistroProfile, packages: readonly string[]): string {
   if (profile.packageManager === 'apt') {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template
-    return shellCommand(['dpkg-query', '-W', '-f=${Package} ${Version}\\n', ...packages]);
+    return shellCommand(['dpkg-query', '-W', '-f=${Package} ${Version} ${Status}\\n', ...packages]);
   }
   const all = packages.length === 0 ? ['-a'] : [];
   return shellCommand(['rpm', '-q', ...all, '--qf', '%{NAME} %{VERSION}-%{RELEASE}\\n', ...packages]);
 }
 
+/**
+ * `name version [status]` lines. A dpkg status other than `install ok installed` (unpacked,
+ * half-configured after an interrupted upgrade, removed with its config left) does not count as
+ * installed; a name rpm lists twice (an interrupted yum transaction) maps to both versions, which no
+ * release matches.
+ */
 export function parseVersions(stdout: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of stdout.split('\n')) {
-    const m = /^(\S+) (\S+)$/.exec(line.trim());
-    if (m?.[1] !== undefined && m[2] !== undefined) out.set(m[1], m[2]);
+    const m = /^(\S+) (\S+)(?: (.+))?$/.exec(line.trim());
+    if (m?.[1] === undefined || m[2] === undefined) continue;
+    if (m[3] !== undefined && m[3].trim() !== 'install ok installed') continue;
+    const seen = out.get(m[1]);
+    out.set(m[1], seen === undefined || seen === m[2] ? m[2] : `${seen}+${m[2]}`);
   }
   return out;
 }

@@ -190,3 +190,18 @@ describe('RHEL / CentOS 6 with RDO', () => {
     ]);
   });
 });
+
+describe('rollback on RDO', () => {
+  it('removes the release package the upgrade installed from a URL', () => {
+    const rhel = DISTROS_PROFILES['rhel-6-rdo'];
+    const icehouse = rhel.repositories.icehouse;
+    const havana = rhel.repositories.havana;
+    if (icehouse === undefined || havana === undefined) throw new Error('profile without repositories');
+    const back = { ...havana, remove: icehouse.add, add: havana.add };
+    const cmds = switchCommands(rhel, back).join('\n');
+    expect(cmds).toContain(
+      'if rpm -q --quiet rdo-release-icehouse; then yum -y -q erase rdo-release-icehouse; fi',
+    );
+    expect(switchProbe(rhel, back)).toContain('! rpm -q --quiet rdo-release-icehouse');
+  });
+});

@@ -25,7 +25,9 @@ export function switchCommands(profile: DistroProfile, repo: RepositoryDef): str
     out.push(shellCommand(['apt-get', '-q', 'update']));
     return out;
   }
-  for (const r of repo.remove) {
+  for (const entry of repo.remove) {
+    // A rollback removes what the upgrade added, which the profile names by URL: erase its package.
+    const r = rdoPackage(entry) ?? entry;
     out.push(`if rpm -q --quiet ${quote(r)}; then ${shellCommand(['yum', '-y', '-q', 'erase', r])}; fi`);
   }
   for (const a of repo.add) {
@@ -58,7 +60,7 @@ export function switchProbe(profile: DistroProfile, repo: RepositoryDef): string
       const f = cloudArchiveFile(r);
       if (f !== undefined) tests.push(`! test -e ${quote(f)}`);
     } else {
-      tests.push(`! rpm -q --quiet ${quote(r)}`);
+      tests.push(`! rpm -q --quiet ${quote(rdoPackage(r) ?? r)}`);
     }
   }
   return tests.length === 0 ? 'true' : tests.join(' && ');
