@@ -84,10 +84,13 @@ export function planSummary(plan: Plan): string {
   return lines.join('\n');
 }
 
+/** An answer from the terminal; Ctrl-C or end of input at the prompt is no answer (a refusal). */
 async function ask(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return (await rl.question(question)).trim();
+  } catch {
+    return '';
   } finally {
     rl.close();
   }

@@ -14,6 +14,8 @@ import type { SshOptions, SshTarget } from './target.js';
 
 /** sudo -n's words when it would have to ask (sudo 1.8 and later). */
 const SUDO_NEEDS_PASSWORD = /sudo: (a password is required|a terminal is required|no tty present)/;
+/** RHEL/CentOS 6's default `Defaults requiretty`. */
+const SUDO_REQUIRES_TTY = /sorry, you must have a tty to run sudo/;
 
 export interface SshPoolOptions extends SshOptions {
   /** Commands in flight across all hosts. */
@@ -117,6 +119,16 @@ export class SshPool implements RemoteExecutor {
         host,
         `sudo asks ${this.targets(host).user} for a password; stackhop never types one. ` +
           'Give that user NOPASSWD sudo, or connect as root.',
+        { command },
+      );
+    }
+    if (SUDO_REQUIRES_TTY.test(result.stderr)) {
+      const user = this.targets(host).user;
+      throw new RemoteError(
+        'sudo-password',
+        host,
+        `sudo requires a terminal for ${user} (RHEL/CentOS 6 sets "Defaults requiretty"); ` +
+          `add "Defaults:${user} !requiretty" to a file in /etc/sudoers.d/, or connect as root.`,
         { command },
       );
     }
