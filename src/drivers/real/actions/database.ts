@@ -3,7 +3,8 @@
 
 import { StepFailure } from '../../../engine/driver.js';
 import type { Step } from '../../../plan/types.js';
-import { BackupError, backupDatabase, readManifest } from '../../db/mysql-backup.js';
+import { BackupError, backupDatabase, readManifest, withOptionFile } from '../../db/mysql-backup.js';
+import { defaultsArg } from '../../db/mysql-credentials.js';
 import { quote } from '../../ssh/shell-quote.js';
 import type { RealContext } from '../real-context.js';
 import { asUser } from '../render/as-user.js';
@@ -73,6 +74,15 @@ async function runCatalogCommand(
   user: string | undefined,
   command: string,
 ): Promise<void> {
+  const creds = io.rc.dbCredentials;
+  if (creds !== undefined && user === undefined && command.startsWith('mysql ')) {
+    // A catalog `mysql -e …` (the UTF-8 conversions) with STACKHOP_DB_* credentials: as for the dumps,
+    // an option file for the command's duration, never the password on a command line.
+    await withOptionFile(io.rc.exec, host, dumpDir(io.rc), creds, (file) =>
+      io.must(host, `mysql${defaultsArg(file)}${command.slice('mysql'.length)}`),
+    );
+    return;
+  }
   if (!command.includes(DB_URL_VARIABLE)) {
     await io.must(host, asUser(user, command));
     return;
