@@ -2,7 +2,7 @@
 // run drives it: backupDatabase / restoreDatabase over the real SSH executor, on one host of the SSH
 // test fleet (its mysql and mysqldump reach the machine's server over loopback TCP).
 
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import type { ExecOptions, RemoteExecutor, WriteOptions } from '../src/drivers/s
 import { SshPool } from '../src/drivers/ssh/pool.js';
 import { DEFAULT_SSH_OPTIONS, type SshTarget } from '../src/drivers/ssh/target.js';
 import { type Fleet, fleetAvailable, startFleet } from './fleet/fleet.js';
+import { ensureMachineMariadb } from './support/machine-mariadb.js';
 
 const run = promisify(execFile);
 
@@ -45,10 +46,6 @@ const MYSQL = [
   '-uroot',
   '--default-character-set=utf8mb4',
 ];
-
-function mariadbReachable(): boolean {
-  return spawnSync('mysql', [...MYSQL, '-N', '-e', 'SELECT 1'], { stdio: 'ignore' }).status === 0;
-}
 
 /** SQL as root on the machine's server; tab-separated rows, no header. */
 async function sql(statements: string, db?: string): Promise<string> {
@@ -143,7 +140,7 @@ async function rejection(p: Promise<unknown>): Promise<BackupError> {
   throw new Error('expected a BackupError');
 }
 
-describe.skipIf(!fleetAvailable() || !mariadbReachable())('MySQL backup and restore over SSH', () => {
+describe('MySQL backup and restore over SSH', () => {
   let dir: string;
   let fleet: Fleet;
   let pool: SshPool;
@@ -173,6 +170,9 @@ describe.skipIf(!fleetAvailable() || !mariadbReachable())('MySQL backup and rest
     );
 
   beforeAll(async () => {
+    if (!fleetAvailable())
+      throw new Error('the SSH test fleet needs root, sshd and sudo: run node scripts/fleet-deps.mjs');
+    await ensureMachineMariadb();
     dir = mkdtempSync(path.join(tmpdir(), 'stackhop-mysql-rt-'));
     chmodSync(dir, 0o755);
     fleet = await startFleet({ dir, hosts: [HOST], firstAddress: '127.0.50.1' });

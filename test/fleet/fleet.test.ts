@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureMachineMariadb } from '../support/machine-mariadb.js';
 import { type Fleet, fleetAvailable, type HostSeed, startFleet } from './fleet.js';
 
 const { Client } = ssh2;
@@ -389,8 +390,9 @@ describe('SSH test fleet', () => {
     expect((await run(plain, 'sudo -n true')).code).not.toBe(0);
   });
 
-  it('reaches the machine MariaDB on 127.0.0.1:3306 from a host', async (ctx) => {
-    if (!(await accepts('127.0.0.1', 3306))) ctx.skip();
+  it('reaches the machine MariaDB on 127.0.0.1:3306 from a host', async () => {
+    await ensureMachineMariadb();
+    expect(await accepts('127.0.0.1', 3306)).toBe(true);
     const c = await open('net1');
     expect(await run(c, "mysql --protocol=tcp -h 127.0.0.1 -u root -N -e 'SELECT 40+2'")).toMatchObject({
       code: 0,
