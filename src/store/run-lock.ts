@@ -2,7 +2,7 @@
 // owner's pid. A lock whose process is gone (killed, crashed) is stale and taken over, so a crash never
 // blocks `resume`; a live owner makes a second `resume` refuse instead of running every step twice.
 
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StackhopError } from '../errors.js';
 
@@ -23,7 +23,7 @@ export function acquireRunLock(stateDir: string, runId: string): RunLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && alive(owner)) {
+      if (Number.isInteger(owner) && owner !== process.pid && lockOwnerAlive(owner)) {
         throw new StackhopError('ERR_RUN_ACTIVE', `run ${runId} is being driven by process ${owner}`, {
           hint: `wait for it, or stop it (kill -INT ${owner} pauses it) and resume then`,
         });
@@ -32,6 +32,19 @@ export function acquireRunLock(stateDir: string, runId: string): RunLock {
     }
   }
   throw new StackhopError('ERR_RUN_ACTIVE', `run ${runId}: another process took its lock meanwhile`);
+}
+
+/**
+ * Whether a lock's pid is still a stackhop process. A pid reused by another program after a crash
+ * (the lock file outlives its owner) does not hold the run. Without /proc, a live pid is trusted.
+ */
+export function lockOwnerAlive(pid: number): boolean {
+  if (!alive(pid)) return false;
+  try {
+    return /stackhop|cli\/run\.[jt]s/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync('/proc/self');
+  }
 }
 
 function alive(pid: number): boolean {

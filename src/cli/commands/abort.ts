@@ -7,16 +7,16 @@ import { join } from 'node:path';
 import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
 import { closeAsAborted } from '../../run/close-run.js';
 import { isRunId } from '../../store/run-id.js';
-import { acquireRunLock } from '../../store/run-lock.js';
+import { acquireRunLock, lockOwnerAlive } from '../../store/run-lock.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
 import type { CommandResult } from '../result.js';
 
+/** The live stackhop process holding the run's lock, if any (a reused pid is not signalled). */
 function owner(state: string, runId: string): number | undefined {
   try {
     const pid = Number.parseInt(readFileSync(join(state, 'locks', `${runId}.lock`), 'utf8'), 10);
     if (!Number.isInteger(pid)) return undefined;
-    process.kill(pid, 0);
-    return pid;
+    return lockOwnerAlive(pid) ? pid : undefined;
   } catch {
     return undefined;
   }

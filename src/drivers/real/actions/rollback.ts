@@ -112,7 +112,14 @@ export const restoreConfig: ActionHandler<'restore-config'> = {
       `if test -d ${quote(files)}; then cd ${quote(files)} && find . -type f | sed 's|^\\.||'; fi`,
     );
     const paths = copied.stdout.split('\n').filter((l) => l.startsWith('/'));
-    for (const p of paths) await io.must(step.host, shellCommand(['cp', '-p', '--', `${files}${p}`, p]));
+    // Through a temp name beside each file: a crash never leaves a config half copied.
+    for (const p of paths) {
+      const tmp = `${p}.stackhop-restore`;
+      await io.must(
+        step.host,
+        `${shellCommand(['cp', '-p', '--', `${files}${p}`, tmp])} && ${shellCommand(['mv', '-f', '--', tmp, p])}`,
+      );
+    }
     return {
       summary: `${archives.length} archive(s) and ${paths.length} file(s) restored from run ${action.run}`,
     };
