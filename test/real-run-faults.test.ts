@@ -3,14 +3,15 @@
 // password. Each leaves the journal consistent (every started step ended) and the computes enabled
 // per policy, or refuses before changing anything.
 
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/engine/events.js';
 import { FLEET_USERS } from './fleet/fleet.js';
 import { type FleetCloud, type FleetCloudOptions, startFleetCloud } from './support/fleet-cloud.js';
-import { journalEvents, runOn, waitForShim } from './support/real-runs.js';
+import { journalEvents, journalRuns, runOn, waitForShim } from './support/real-runs.js';
 
 let dir: string;
 let cloud: FleetCloud | undefined;
@@ -171,6 +172,51 @@ describe('faults during a real run', () => {
       outcome: { restored: { host: string; enabled: boolean; reason: string }[] };
     };
     expectComputesPerPolicy(c, out.outcome);
+  }, 180_000);
+
+  it('a signal during the pre-flight cancels the run before anything changes', async () => {
+    const c = await fresh();
+    // The pre-flight's package query on cmp1 takes a while: time to send the signal.
+    await c.fleet.setFault('cmp1', {
+      command: 'dpkg-query',
+      match: 'nova-compute',
+      sleepSeconds: 20,
+      once: true,
+    });
+    const state = path.join(dir, `s${n}`);
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/run.ts',
+        'run',
+        c.inventoryFile,
+        '-s',
+        'live-compute',
+        '--yes',
+        '--state',
+        state,
+        '-q',
+      ],
+      { env: { ...process.env, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    await waitForShim(c, 'cmp1', 'dpkg-query');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(stderr).toMatch(/cancelled by a signal; nothing was changed/);
+    expect(existsSync(path.join(state, 'journal.db')) ? (await journalRuns(state)).length : 0).toBe(0);
+    for (const h of c.hosts) {
+      const changing = (await c.fleet.calls(h)).filter((x) =>
+        /^(apt-get|service \S+ (stop|start|restart)|add-apt)/.test(x.argv.join(' ')),
+      );
+      expect(changing, h).toEqual([]);
+    }
   }, 180_000);
 
   it('an unreachable host, a changed host key or a sudo password stop the run before anything changes', async () => {

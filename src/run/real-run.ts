@@ -69,6 +69,8 @@ export interface RealRunRequest {
   skipPreflight?: boolean;
   /** How long a step may run (default: the engine's, from its estimate). */
   stepTimeoutMs?: (step: Step) => number;
+  /** Aborted (a signal) before the engine starts: the run is not started, nothing is changed. */
+  cancel?: AbortSignal;
 }
 
 export interface RealRunResult {
@@ -79,6 +81,8 @@ export interface RealRunResult {
   outcome?: RunOutcome;
   preflight: readonly PreflightProblem[];
   declined?: boolean;
+  /** A signal arrived before the run started. */
+  cancelled?: boolean;
 }
 
 export function realContext(
@@ -137,6 +141,9 @@ export async function startRealRun(req: RealRunRequest): Promise<RealRunResult> 
   for (const s of req.cloud?.secrets() ?? []) req.redactor.add(s);
   const rc = realContext(req);
   applyPlanFacts(rc, plan);
+  const cancelled = { runId: req.runId, plan, check, preflight: [], cancelled: true };
+  // A function, not a condition TypeScript would narrow: the signal changes while we await.
+  const cancelledNow = () => req.cancel?.aborted === true;
   if (req.skipPreflight !== true) {
     const problems = await preflight(
       rc,
@@ -145,14 +152,18 @@ export async function startRealRun(req: RealRunRequest): Promise<RealRunResult> 
       req.inventory.distro,
       (h) => req.pool.targets(h).user,
     );
+    if (cancelledNow()) return cancelled;
     if (problems.length > 0) return { runId: req.runId, plan, check, preflight: problems };
   }
+  if (cancelledNow()) return cancelled;
   await primeSecrets(rc);
   const lookupProblem = await resolveLookups(rc, plan);
   if (lookupProblem !== undefined) return { runId: req.runId, plan, check, preflight: [lookupProblem] };
+  if (cancelledNow()) return cancelled;
   if (req.confirm !== undefined && !(await req.confirm(plan))) {
     return { runId: req.runId, plan, check, preflight: [], declined: true };
   }
+  if (cancelledNow()) return cancelled;
   const journal = await createRealRun(req, plan, { lookups: Object.fromEntries(rc.lookups) });
   const outcome = await drive(req, rc, plan, check, journal, undefined);
   return { runId: req.runId, plan, check, outcome, preflight: [] };

@@ -82,3 +82,13 @@ export async function journalPlan(state: string) {
     await journal.close();
   }
 }
+
+/** The runs a state directory's journal holds. */
+export async function journalRuns(state: string) {
+  const journal = openSqliteJournal(state, { durability: 'process' });
+  try {
+    return await journal.listRuns();
+  } finally {
+    await journal.close();
+  }
+}

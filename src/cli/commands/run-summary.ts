@@ -71,6 +71,13 @@ export function realRunOutput(
       exitCode: EXIT_FAILED,
     };
   }
+  if (result.cancelled === true) {
+    return {
+      stdout: '',
+      stderr: 'not started: cancelled by a signal; nothing was changed\n',
+      exitCode: EXIT_FAILED,
+    };
+  }
   if (result.declined === true) {
     return { stdout: '', stderr: `not started: the ${o.what} was not confirmed\n`, exitCode: EXIT_FAILED };
   }

@@ -151,6 +151,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<Comman
       ...(opts.stepTimeoutMs !== undefined ? { stepTimeoutMs: () => opts.stepTimeoutMs ?? 0 } : {}),
       ...(opts.parallel !== undefined ? { parallelism: opts.parallel } : {}),
       approveGate: gateApprover(opts),
+      cancel: interrupt.beforeStart,
       listeners: (p) => [
         ...(opts.quiet || opts.json ? [] : [progressReporter(p, { write })]),
         ...(cloud?.listener !== undefined ? [cloud.listener] : []),
