@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type Standin, startStandin } from '../../../test/support/openstack-standin/index.js';
 import { EXIT_BAD_INPUT } from '../../errors.js';
 import { openCloud } from './cloud.js';
@@ -51,6 +51,7 @@ describe('authentication against the stand-in', () => {
     'Keystone v%s from a clouds.yaml entry with the password in secure.yaml',
     async (v) => {
       const dir = mkdtempSync(join(tmpdir(), 'stackhop-clouds-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       const env = cloud.env(v);
       writeFileSync(
         join(dir, 'clouds.yaml'),
