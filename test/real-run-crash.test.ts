@@ -1,7 +1,6 @@
 // A real run killed with SIGKILL in the middle (the `stackhop run` process, not a simulation), then
 // `stackhop resume`: the run completes, and no step that had finished runs again.
 
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +9,7 @@ import { resume } from '../src/cli/commands/resume.js';
 import type { EngineEvent } from '../src/engine/events.js';
 import { openSqliteJournal } from '../src/store/sqlite-journal.js';
 import { type FleetCloud, startFleetCloud } from './support/fleet-cloud.js';
-import { journalEvents } from './support/real-runs.js';
+import { journalEvents, spawnStackhop } from './support/real-runs.js';
 
 let dir: string;
 let cloud: FleetCloud;
@@ -42,12 +41,8 @@ async function succeededCount(state: string): Promise<number> {
 describe('a real run killed with SIGKILL', () => {
   it('resumes to completion without repeating finished steps', async () => {
     const state = path.join(dir, 'state');
-    const child = spawn(
-      process.execPath,
+    const { child, exited, stderr } = spawnStackhop(
       [
-        '--import',
-        'tsx',
-        'src/cli/run.ts',
         'run',
         cloud.inventoryFile,
         '--scenario',
@@ -60,18 +55,13 @@ describe('a real run killed with SIGKILL', () => {
         state,
         '-q',
       ],
-      { env: { ...process.env, ...cloud.env }, stdio: ['ignore', 'ignore', 'pipe'] },
+      cloud.env,
     );
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     // Kill it well inside the run: after the controllers, while computes are being upgraded.
     const deadline = Date.now() + 120_000;
     while ((await succeededCount(state)) < 70) {
       if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`the run ended or stalled before the kill: ${stderr}`);
+        throw new Error(`the run ended or stalled before the kill: ${stderr()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill('SIGKILL');

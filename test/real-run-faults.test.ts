@@ -3,7 +3,6 @@
 // password. Each leaves the journal consistent (every started step ended) and the computes enabled
 // per policy, or refuses before changing anything.
 
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/engine/events.js';
 import { FLEET_USERS } from './fleet/fleet.js';
 import { type FleetCloud, type FleetCloudOptions, startFleetCloud } from './support/fleet-cloud.js';
-import { journalEvents, journalRuns, runOn, waitForShim } from './support/real-runs.js';
+import { journalEvents, journalRuns, runOn, spawnStackhop, waitForShim } from './support/real-runs.js';
 
 let dir: string;
 let cloud: FleetCloud | undefined;
@@ -184,32 +183,14 @@ describe('faults during a real run', () => {
       once: true,
     });
     const state = path.join(dir, `s${n}`);
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/run.ts',
-        'run',
-        c.inventoryFile,
-        '-s',
-        'live-compute',
-        '--yes',
-        '--state',
-        state,
-        '-q',
-      ],
-      { env: { ...process.env, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    const { child, exited, stderr } = spawnStackhop(
+      ['run', c.inventoryFile, '-s', 'live-compute', '--yes', '--state', state, '-q'],
+      c.env,
     );
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     await waitForShim(c, 'cmp1', 'dpkg-query');
     child.kill('SIGTERM');
     expect(await exited).toBe(1);
-    expect(stderr).toMatch(/cancelled by a signal; nothing was changed/);
+    expect(stderr()).toMatch(/cancelled by a signal; nothing was changed/);
     expect(existsSync(path.join(state, 'journal.db')) ? (await journalRuns(state)).length : 0).toBe(0);
     for (const h of c.hosts) {
       const changing = (await c.fleet.calls(h)).filter((x) =>

@@ -34,7 +34,7 @@ export async function openRunCloud(
   inventory: Inventory,
   env: NodeJS.ProcessEnv,
   redactor: Redactor,
-  o: { clock?: Clock; pollMs?: number; probeIntervalMs?: number } = {},
+  o: { clock?: Clock; pollMs?: number | undefined } = {},
 ): Promise<RunCloud | undefined> {
   if (!hasCredentials(inventory, env)) return undefined;
   const auth = resolveAuth({
@@ -51,7 +51,8 @@ export async function openRunCloud(
   });
   const prober = new ApiProber(probeTargets(cloud.endpoints()), {
     clock,
-    intervalMs: o.probeIntervalMs ?? 1000,
+    // Once a second, or as often as the driver polls when that is faster (tests).
+    intervalMs: Math.min(1000, o.pollMs ?? 1000),
   });
   let stopped = false;
   return {

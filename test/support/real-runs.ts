@@ -1,5 +1,6 @@
 // Running `stackhop run` in-process against a FleetCloud, and reading back what its journal holds.
 
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ScenarioId } from '../../src/catalog/types.js';
 import { runCommand } from '../../src/cli/commands/run.js';
@@ -91,4 +92,18 @@ export async function journalRuns(state: string) {
   } finally {
     await journal.close();
   }
+}
+
+/** `stackhop run …` as a child process (to kill or signal it), with its standard error collected. */
+export function spawnStackhop(args: readonly string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, exited, stderr: () => stderr };
 }

@@ -111,12 +111,7 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
       ...(options.parallelism !== null ? { parallel: options.parallelism } : {}),
       env,
     });
-    const cloud = await openRunCloud(
-      inventory,
-      env,
-      redactor,
-      o.pollMs !== undefined ? { pollMs: o.pollMs, probeIntervalMs: Math.min(1000, o.pollMs) } : {},
-    );
+    const cloud = await openRunCloud(inventory, env, redactor, { pollMs: o.pollMs });
     const interrupt = interruptible(write);
     try {
       const r = await resumeRealRun({

@@ -75,12 +75,7 @@ export async function rollbackCommand(target: string, opts: RollbackOptions): Pr
       acceptNewHostKeys: options.accept_new_host_keys,
       env,
     });
-    const cloud = await openRunCloud(
-      inventory,
-      env,
-      redactor,
-      opts.pollMs !== undefined ? { pollMs: opts.pollMs, probeIntervalMs: Math.min(1000, opts.pollMs) } : {},
-    );
+    const cloud = await openRunCloud(inventory, env, redactor, { pollMs: opts.pollMs });
     const runId = newRunId(new Date(), Math.random);
     // The run being undone is locked too: nobody resumes it meanwhile.
     const targetLock = acquireRunLock(opts.state, target);

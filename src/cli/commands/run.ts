@@ -124,12 +124,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<Comman
   const redactor = Redactor.fromEnv(env);
   const write = opts.progress ?? ((line: string) => process.stderr.write(`${redactor.redact(line)}\n`));
   const pool = await buildPool(inventory, { ...opts, env });
-  const cloud = await openRunCloud(
-    inventory,
-    env,
-    redactor,
-    opts.pollMs !== undefined ? { pollMs: opts.pollMs, probeIntervalMs: Math.min(1000, opts.pollMs) } : {},
-  );
+  const cloud = await openRunCloud(inventory, env, redactor, { pollMs: opts.pollMs });
   const journal = openSqliteJournal(opts.state, { durability: 'power' });
   const runId = newRunId(new Date(), Math.random);
   const lock = acquireRunLock(opts.state, runId);
