@@ -30,7 +30,11 @@ let failed = 0;
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;
-  failed = r.numFailedTests;
+  // A file that fails before its tests run (a setup error) has no failed test: count it as one.
+  const brokenFiles = r.testResults.filter(
+    (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+  ).length;
+  failed = r.numFailedTests + brokenFiles;
 }
 if (!lint) process.stdout.write('\nlint failed\n');
 if (!types) process.stdout.write('\ntype-check failed\n');

@@ -3,7 +3,7 @@
 // there, never on the machine's shared server.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -40,6 +40,9 @@ export async function startPrivateMariadb(dir: string, port: number): Promise<Pr
       '--user=root',
       '--skip-log-bin',
       '--innodb-buffer-pool-size=16M',
+      // Several test files start a server at once: native AIO contexts can run out (io_setup EAGAIN).
+      '--innodb-use-native-aio=0',
+      `--log-error=${path.join(dir, 'mysqld.err')}`,
       '--skip-name-resolve',
     ],
     { stdio: 'ignore' },
@@ -53,8 +56,13 @@ export async function startPrivateMariadb(dir: string, port: number): Promise<Pr
       await sql('SELECT 1');
       break;
     } catch (err) {
-      if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error(`private mariadbd did not start: ${String(err)}`);
+      if (Date.now() > deadline || child.exitCode !== null) {
+        const errLog = path.join(dir, 'mysqld.err');
+        const log = existsSync(errLog) ? readFileSync(errLog, 'utf8') : '';
+        throw new Error(
+          `private mariadbd did not start: ${String(err)}\n${log.split('\n').slice(-15).join('\n')}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
