@@ -225,16 +225,31 @@ describe('lookups', () => {
 });
 
 describe('distros', () => {
-  it('every distro has a profile with repositories for every release a pack names', () => {
+  it('every distro ships both releases of some pack, and every pack has a distro', () => {
     const needed = new Set(CATALOG.packs.flatMap((p) => [p.from, p.to]));
-    expect(needed).toEqual(new Set(['havana', 'icehouse']));
+    expect(needed).toEqual(new Set(['havana', 'icehouse', 'zed']));
+    const ships = (id: (typeof DISTROS)[number], p: { from: string; to: string }) =>
+      CATALOG.distros[id].repositories[p.from] !== undefined &&
+      CATALOG.distros[id].repositories[p.to] !== undefined;
     for (const id of DISTROS) {
       const d = CATALOG.distros[id];
       expect(d.id).toBe(id);
-      for (const r of needed) expect(d.repositories[r], `${id} ${r}`).toBeDefined();
-      expect(d.newConfigSuffix).toBe(d.family === 'ubuntu' ? '.dpkg-dist' : '.rpmnew');
-      expect(d.packageManager).toBe(d.family === 'ubuntu' ? 'apt' : 'yum');
+      expect(
+        CATALOG.packs.some((p) => ships(id, p)),
+        id,
+      ).toBe(true);
+      expect(d.newConfigSuffix).toBe(d.family === 'rhel' ? '.rpmnew' : '.dpkg-dist');
+      expect(d.packageManager).toBe(d.family === 'rhel' ? 'yum' : 'apt');
     }
+    for (const p of CATALOG.packs)
+      expect(
+        DISTROS.some((id) => ships(id, p)),
+        `${p.from} → ${p.to}`,
+      ).toBe(true);
+    // The 2013 distros ship Havana and Icehouse, Debian 12 only Zed.
+    for (const id of DISTROS.filter((d) => d !== 'debian-12'))
+      expect(ships(id, CATALOG.packs[0]!)).toBe(true);
+    expect(Object.keys(CATALOG.distros['debian-12'].repositories)).toEqual(['zed']);
   });
 
   it('switches the Cloud Archive and RDO release packages as OPS does', () => {

@@ -113,4 +113,27 @@ export const DISTROS_PROFILES: Readonly<Record<DistroId, DistroProfile>> = {
     repositories: RDO,
     notes: RDO_NOTES,
   },
+  'debian-12': {
+    id: 'debian-12',
+    family: 'debian',
+    title: 'Debian 12 (bookworm), OpenStack Zed from the Debian archive',
+    packageManager: 'apt',
+    initSystem: 'service',
+    newConfigSuffix: '.dpkg-dist',
+    repositories: {
+      zed: {
+        description:
+          'Debian 12 archive: Zed is the release bookworm ships; point releases arrive through ' +
+          'bookworm-security and bookworm-updates, which the host must already list',
+        remove: [],
+        add: [],
+        refresh: 'apt-get update',
+      },
+    },
+    notes: [
+      "Debian's point releases differ only in the Debian revision (nova 2:26.2.2-1~deb12u4 → ~deb12u5): a " +
+        'package counts as updated when it is at the candidate version of the configured repositories.',
+      "Reject the package manager's config-file prompts; new versions land as *.dpkg-dist.",
+    ],
+  },
 };

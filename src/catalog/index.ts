@@ -5,8 +5,10 @@ import { InternalError } from '../errors.js';
 import { DISTROS_PROFILES } from './distros.js';
 import { DEFAULT_DURATIONS } from './durations.js';
 import { HAVANA_ICEHOUSE } from './packs/havana-icehouse.js';
+import { ZED_POINT_RELEASE } from './packs/zed-point-release.js';
 import { HAVANA } from './releases/havana.js';
 import { ICEHOUSE } from './releases/icehouse.js';
+import { ZED } from './releases/zed.js';
 import type {
   Catalog,
   DistroFamily,
@@ -22,8 +24,8 @@ import type {
 } from './types.js';
 
 export const CATALOG: Catalog = {
-  releases: { havana: HAVANA, icehouse: ICEHOUSE },
-  packs: [HAVANA_ICEHOUSE],
+  releases: { havana: HAVANA, icehouse: ICEHOUSE, zed: ZED },
+  packs: [HAVANA_ICEHOUSE, ZED_POINT_RELEASE],
   distros: DISTROS_PROFILES,
   durations: DEFAULT_DURATIONS,
 };

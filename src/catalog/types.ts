@@ -12,7 +12,8 @@ export type ProjectName =
   | 'cinder'
   | 'heat'
   | 'ceilometer'
-  | 'horizon';
+  | 'horizon'
+  | 'placement';
 
 export type Role = 'controller' | 'network' | 'compute' | 'storage' | 'database' | 'messaging' | 'dashboard';
 export const ROLES: readonly Role[] = [
@@ -28,14 +29,16 @@ export const ROLES: readonly Role[] = [
 export type Networking = 'neutron-ovs' | 'neutron-ml2' | 'nova-network';
 export const NETWORKING_MODES: readonly Networking[] = ['neutron-ovs', 'neutron-ml2', 'nova-network'];
 
-export type DistroId = 'ubuntu-12.04-uca' | 'ubuntu-14.04' | 'rhel-6-rdo' | 'centos-6-rdo';
+export type DistroId = 'ubuntu-12.04-uca' | 'ubuntu-14.04' | 'rhel-6-rdo' | 'centos-6-rdo' | 'debian-12';
 export const DISTROS: readonly DistroId[] = [
   'ubuntu-12.04-uca',
   'ubuntu-14.04',
   'rhel-6-rdo',
   'centos-6-rdo',
+  'debian-12',
 ];
-export type DistroFamily = 'ubuntu' | 'rhel';
+/** Package naming and layout: Debian's own OpenStack packages differ from Ubuntu's (python3-*, units). */
+export type DistroFamily = 'ubuntu' | 'rhel' | 'debian';
 
 /** A value that differs by distro family; `default` applies where a family has no entry. */
 export type PerFamily<T> = Partial<Record<DistroFamily, T>> & { default?: T };
@@ -45,6 +48,7 @@ export type ApiOutage =
   | 'identity-api'
   | 'image-api'
   | 'compute-api'
+  | 'placement-api'
   | 'network-api'
   | 'volume-api'
   | 'orchestration-api'
@@ -82,12 +86,19 @@ export interface ReleaseDef {
   version: string;
   services: readonly ServiceDef[];
   roles: readonly RoleDef[];
+  /** Networking modes the release supports; default every mode. */
+  networking?: readonly Networking[];
   /** Expected DB schema head per project once this release's db sync has run. */
   schemaHeads: Partial<Record<ProjectName, string>>;
   /** Config directories per project, backed up before anything changes. */
   configDirs: Partial<Record<ProjectName, PerFamily<readonly string[]>>>;
-  /** Databases per project (mysqldump targets). */
+  /** Databases per project (mysqldump targets): the one its db sync migrates. */
   databases: Partial<Record<ProjectName, string>>;
+  /**
+   * Further databases a project's sync migrates besides `databases[project]` (Nova's API and cell0
+   * databases since Newton): dumped with it and restored with it.
+   */
+  extraDatabases?: Partial<Record<ProjectName, readonly string[]>>;
   /**
    * How the release's services talk to each other (Nova RPC, Neutron → Nova events): what the twin
    * checks when old and new code run side by side. Absent for releases nobody rehearses.
@@ -338,6 +349,21 @@ export interface UpgradePack {
   from: string;
   to: string;
   title: string;
+  /**
+   * `point-release`: an update within one release (`from` = `to`, e.g. Debian's zed 26.2.2-1~deb12u4 →
+   * ~deb12u5). Upstream versions cannot tell the two apart, so a package counts as upgraded when it is at
+   * the candidate version of the host's configured repositories, not when it matches a release version.
+   * Default `release`.
+   */
+  kind?: 'release' | 'point-release';
+  /**
+   * Whether the plan upgrades every package of a host (dist-upgrade / yum upgrade) where OPS does, at the
+   * end or while a compute is drained. A point-release update changes only the OpenStack packages:
+   * the rest of the host is the operator's own patching. Default true.
+   */
+  fullUpgrade?: boolean;
+  /** Scenarios this pack cannot plan, each with the reason shown to the operator. */
+  unsupported?: Partial<Record<ScenarioId, string>>;
   /**
    * Projects in upgrade order. Nova appears twice in the rolling scenarios: controllers at their place
    * here, computes at the end; neutron-server follows the Nova controllers (`neutronAfterNovaControllers`).

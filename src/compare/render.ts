@@ -11,6 +11,7 @@ const API_ORDER = [
   'identity-api',
   'image-api',
   'compute-api',
+  'placement-api',
   'network-api',
   'volume-api',
   'orchestration-api',

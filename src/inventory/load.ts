@@ -11,7 +11,7 @@ import { inputError, type SourceContext, show } from './context.js';
 import { checkUnique, expandEntry, type HostList } from './hosts.js';
 import { schemaError } from './issues.js';
 import { positionOf } from './positions.js';
-import { checkUpgrade } from './release.js';
+import { checkPlatform, checkUpgrade } from './release.js';
 import { type InventoryDoc, InventoryDocSchema } from './schema.js';
 import { findSecretKey, SECRET_HINT } from './secrets.js';
 import { guessHint } from './suggest.js';
@@ -140,6 +140,7 @@ export function parseInventory(text: string, file: string, catalog: Catalog): In
   if (!parsed.success) throw schemaError(ctx, InventoryDocSchema, data, parsed.error.issues);
   const doc = parsed.data;
   checkUpgrade(ctx, catalog, doc.upgrade.from, doc.upgrade.to);
+  checkPlatform(ctx, catalog, doc.upgrade, doc.distro, doc.networking);
   const { hosts, spare } = expandAll(ctx, doc, catalog);
   if (!hosts.some((h) => h.roles.includes('controller'))) {
     throw inputError(ctx, ['hosts'], 'no host has the controller role', {

@@ -135,11 +135,18 @@ export function rollbackPlan(
   }
   let restored: string | undefined;
   if (synced.size > 0) {
-    const databases = [...synced].map(([project, database]) => ({
-      project,
-      database,
-      head: pack.dbSync.find((d) => d.project === project)?.fromHead ?? '',
-    }));
+    // A project's further databases (Nova's API and cell0) come back with its main one; their heads are
+    // not what the project's version command prints, so they are not checked.
+    const databases = [...synced].flatMap(([project, database]) => [
+      { project, database, head: pack.dbSync.find((d) => d.project === project)?.fromHead ?? '' },
+      ...(database === from.databases[project] ? (from.extraDatabases?.[project] ?? []) : []).map(
+        (extra) => ({
+          project,
+          database: extra,
+          head: '',
+        }),
+      ),
+    ]);
     restored = add(
       'rollback-databases',
       dbHost,

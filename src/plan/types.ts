@@ -66,6 +66,12 @@ export type Action =
       release: string;
       /** A full distribution upgrade of the host (final clean-up), not only these services' packages. */
       full?: boolean;
+      /**
+       * `candidate` (point-release packs): done when every package is at the candidate version of the
+       * host's repositories, since upstream versions do not change within a release. Default: the
+       * packages' upstream versions belong to `release`.
+       */
+      target?: 'candidate';
     }
   | { kind: 'stop-services'; services: readonly ServiceName[] }
   | { kind: 'start-services'; services: readonly ServiceName[] }

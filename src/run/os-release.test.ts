@@ -129,7 +129,7 @@ describe('matchesDistro', () => {
     expect(matches(found.u1404)).toEqual(['ubuntu-14.04']);
     expect(matches(found.centos)).toEqual(['centos-6-rdo']);
     expect(matches(found.rhel)).toEqual(['rhel-6-rdo']);
-    expect(matches(found.debian)).toEqual([]);
+    expect(matches(found.debian)).toEqual(['debian-12']);
   });
 
   it('a point release matches; a longer number with the same digits does not', () => {

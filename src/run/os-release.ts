@@ -34,6 +34,7 @@ const EXPECTED: Readonly<Record<DistroId, { id: string; version: string }>> = {
   'ubuntu-14.04': { id: 'ubuntu', version: '14.04' },
   'rhel-6-rdo': { id: 'rhel', version: '6' },
   'centos-6-rdo': { id: 'centos', version: '6' },
+  'debian-12': { id: 'debian', version: '12' },
 };
 
 export function matchesDistro(found: DetectedDistro, distro: DistroId): boolean {

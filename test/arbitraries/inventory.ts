@@ -4,6 +4,7 @@
 
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { CATALOG } from '../../src/catalog/index.js';
 import type { Catalog } from '../../src/catalog/types.js';
 import { DISTROS, NETWORKING_MODES } from '../../src/catalog/types.js';
 import { parseInventory } from '../../src/inventory/load.js';
@@ -106,14 +107,25 @@ export interface ArbInventoryOptions {
 
 /** YAML text of an inventory the loader accepts. */
 export function arbInventoryYaml(opts: ArbInventoryOptions = {}): fc.Arbitrary<string> {
+  const catalog = opts.catalog ?? CATALOG;
   const pairs = opts.catalog?.packs.map((p) => ({ from: p.from, to: p.to })) ?? [
     { from: 'havana', to: 'icehouse' },
   ];
+  // Only what the loader accepts: a distro that ships both releases, a networking mode both support.
+  const platforms = pairs.flatMap((upgrade) =>
+    DISTROS.filter(
+      (d) =>
+        catalog.distros[d].repositories[upgrade.from] !== undefined &&
+        catalog.distros[d].repositories[upgrade.to] !== undefined,
+    ).flatMap((distro) =>
+      NETWORKING_MODES.filter((n) =>
+        [upgrade.from, upgrade.to].every((r) => catalog.releases[r]?.networking?.includes(n) ?? true),
+      ).map((networking) => ({ upgrade, distro, networking })),
+    ),
+  );
   return fc
     .record({
-      upgrade: fc.constantFrom(...pairs),
-      distro: fc.constantFrom(...DISTROS),
-      networking: fc.constantFrom(...NETWORKING_MODES),
+      platform: fc.constantFrom(...platforms),
       controllers: fc.integer({ min: 1, max: 3 }),
       network: fc.integer({ min: 0, max: 2 }),
       computes: fc.integer({ min: 1, max: 500 }),
@@ -142,9 +154,9 @@ export function arbInventoryYaml(opts: ArbInventoryOptions = {}): fc.Arbitrary<s
       if (g.spareController) spare.push(entry('newctl', 1, ['controller'], 21, a, false));
       const doc = {
         cloud: 'arb',
-        upgrade: g.upgrade,
-        distro: g.distro,
-        networking: g.networking,
+        upgrade: g.platform.upgrade,
+        distro: g.platform.distro,
+        networking: g.platform.networking,
         ...(g.ssh === undefined ? {} : { ssh: g.ssh }),
         ...(g.openstack === undefined ? {} : { openstack: g.openstack }),
         ...(g.database ? { database: { host: 'ctl1' } } : {}),

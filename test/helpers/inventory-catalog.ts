@@ -135,6 +135,9 @@ function pack(from: string, to: string): UpgradePack {
   };
 }
 
+const FIXTURE_RELEASES = ['grizzly', 'havana', 'icehouse', 'juno'];
+const NO_SWITCH = { description: 'fixture', remove: [], add: [], refresh: 'true' };
+
 function distro(id: DistroId): DistroProfile {
   const ubuntu = id.startsWith('ubuntu');
   return {
@@ -144,7 +147,9 @@ function distro(id: DistroId): DistroProfile {
     packageManager: ubuntu ? 'apt' : 'yum',
     initSystem: 'service',
     newConfigSuffix: ubuntu ? '.dpkg-dist' : '.rpmnew',
-    repositories: {},
+    // Every fixture release, from an empty switch: these tests are about the inventory, not the repos.
+    repositories:
+      ubuntu || id.endsWith('rdo') ? Object.fromEntries(FIXTURE_RELEASES.map((r) => [r, NO_SWITCH])) : {},
   };
 }
 
@@ -187,6 +192,7 @@ export const TEST_CATALOG: Catalog = {
     'ubuntu-14.04': distro('ubuntu-14.04'),
     'rhel-6-rdo': distro('rhel-6-rdo'),
     'centos-6-rdo': distro('centos-6-rdo'),
+    'debian-12': distro('debian-12'),
   },
   durations: DURATIONS,
 };

@@ -274,6 +274,6 @@ export function havanaConfigFiles(family: DistroFamily): Readonly<Record<string,
     [CONF.neutron]: NEUTRON_CONF,
     [CONF.ovsIni]: OVS_INI,
     [CONF.ml2Ini]: ML2_INI,
-    [CONF.horizon[family]]: LOCAL_SETTINGS,
+    [CONF.horizon[family === 'rhel' ? 'rhel' : 'ubuntu']]: LOCAL_SETTINGS,
   };
 }

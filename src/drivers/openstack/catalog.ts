@@ -67,6 +67,7 @@ export const API_SERVICE_TYPES: Readonly<Record<ApiName, readonly string[]>> = {
   'identity-api': ['identity'],
   'image-api': ['image'],
   'compute-api': ['compute'],
+  'placement-api': ['placement'],
   'network-api': ['network'],
   'volume-api': ['volume', 'volumev2'],
   'orchestration-api': ['orchestration'],

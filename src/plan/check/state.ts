@@ -17,14 +17,23 @@ interface State {
   pendingUnpin: number;
 }
 
+/**
+ * The release a service runs before the plan touches it. A point-release update has from = to by name,
+ * but the code installed before its package upgrade is still the old one.
+ */
+export function installedRelease(from: string, to: string): string {
+  return from === to ? `${from} (as installed)` : from;
+}
+
 export function walkStates(m: Model, r: Reporter): void {
   const to = m.plan.to;
+  const installed = installedRelease(m.plan.from, to);
   for (const p of m.pairs) {
     if (!p.ordered) continue;
     const st: State = {
       running: p.initiallyRunning,
       env: p.env,
-      release: p.initiallyRunning ? m.plan.from : undefined,
+      release: p.initiallyRunning ? installed : undefined,
       removed: false,
       pending: -1,
       pendingUnpin: -1,

@@ -41,7 +41,7 @@ export function planAllAtOnce(kit: Kit): void {
   b.closePhase('verify', {
     kind: 'verify',
     checks: ctx.pack.dbSync
-      .filter((d) => syncs.has(d.project))
+      .filter((d) => syncs.has(d.project) && d.versionCommand !== '')
       .map((d) => ({ check: 'schema-head' as const, project: d.project, head: d.toHead })),
   });
 

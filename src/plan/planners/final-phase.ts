@@ -18,7 +18,7 @@ export function finalPhase(
   const { b, ctx } = kit;
   b.startPhase(
     'final',
-    `Final: ${kit.isPinnedAnywhere() ? 'unpin, ' : ''}full package upgrade, clean-up, restarts`,
+    `Final: ${kit.isPinnedAnywhere() ? 'unpin, ' : ''}${ctx.pack.fullUpgrade === false ? '' : 'full package upgrade, '}clean-up, restarts`,
   );
   let previousController: string | undefined;
   for (const host of hosts) {
@@ -29,7 +29,7 @@ export function finalPhase(
     const after = isController ? [previousController] : [];
     const unpinned = kit.unpin(host, { after });
     // Drained computes had theirs in their batch, when a restarted open-iscsi could disconnect nothing.
-    const upgradedHere = !kit.isFullyUpgraded(host.name);
+    const upgradedHere = !kit.isFullyUpgraded(host.name) && ctx.pack.fullUpgrade !== false;
     if (upgradedHere) kit.upgrade(host.name, services, { full: true, after });
     const edited = kit.editAll(host, services, 'final', { after });
     // Restart only what changed under it: a needless restart of a network agent on a compute that
@@ -49,7 +49,10 @@ export function finalPhase(
   }
   const heads: VerifyCheck[] = [];
   for (const d of ctx.pack.dbSync) {
-    if (hosts.some((h) => h.services.some((s) => ctx.svc(s).project === d.project)))
+    if (
+      d.versionCommand !== '' &&
+      hosts.some((h) => h.services.some((s) => ctx.svc(s).project === d.project))
+    )
       heads.push({
         check: 'schema-head',
         project: d.project,

@@ -2,6 +2,7 @@
 // byte-identical plan, so plans can be diffed, reviewed and hashed.
 
 import type { Catalog, ScenarioId } from '../../catalog/types.js';
+import { inventoryError } from '../../inventory/locate.js';
 import type { Inventory } from '../../inventory/types.js';
 import { estimatePlan } from '../estimate.js';
 import { estimateAction } from '../step-estimate.js';
@@ -33,6 +34,18 @@ function apiBackends(ctx: PlanContext): Map<string, number> {
 
 export function planUpgrade(inventory: Inventory, catalog: Catalog, scenario: ScenarioId): Plan {
   const ctx = createContext(inventory, catalog, scenario);
+  const unsupported = ctx.pack.unsupported?.[scenario];
+  if (unsupported !== undefined) {
+    const others = Object.keys(PLANNERS).filter((s) => ctx.pack.unsupported?.[s as ScenarioId] === undefined);
+    throw inventoryError(
+      inventory,
+      'upgrade',
+      `${ctx.pack.title}: ${scenario} is not supported: ${unsupported}`,
+      {
+        hint: `pick one of: ${others.join(', ')}`,
+      },
+    );
+  }
   const knownRows = inventory.facts.db_rows;
   const estimateEnv = { catalog, pack: ctx.pack, facts: ctx.facts, knownRows };
   const b = new PlanBuilder((action) => estimateAction(action, estimateEnv));

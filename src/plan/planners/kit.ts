@@ -143,9 +143,10 @@ export class Kit {
     opts: StepOptions & { full?: boolean } = {},
   ): string {
     this.ensureRepository(host, opts);
-    const { full, ...stepOpts } = opts;
+    const { full: wantFull, ...stepOpts } = opts;
+    const full = wantFull === true && this.ctx.pack.fullUpgrade !== false;
+    if (wantFull === true) this.fullyUpgraded.add(host);
     for (const s of services) this.upgraded.add(`${host}\0${s}`);
-    if (full === true) this.fullyUpgraded.add(host);
     return this.b.onHost(
       host,
       full === true ? 'full-upgrade' : 'upgrade',
@@ -155,6 +156,7 @@ export class Kit {
         packages: full === true ? [] : packagesOf(this.ctx, services),
         release: this.ctx.to.name,
         ...(full === true ? { full: true } : {}),
+        ...(this.ctx.pack.kind === 'point-release' ? { target: 'candidate' as const } : {}),
       },
       stepOpts,
     );
@@ -356,7 +358,13 @@ export class Kit {
         this.b.onHost(
           ctx.dbHost,
           `backup-${project}`,
-          { kind: 'backup-database', databases: [database] },
+          {
+            kind: 'backup-database',
+            databases: [
+              database,
+              ...(opts.database === undefined ? (ctx.to.extraDatabases?.[project] ?? []) : []),
+            ],
+          },
           { after },
         ),
       );
@@ -385,8 +393,9 @@ export class Kit {
     const databases: string[] = [];
     for (const h of ctx.hosts)
       for (const s of h.services) {
-        const db = ctx.from.databases[ctx.svc(s).project];
-        if (db !== undefined && !databases.includes(db)) databases.push(db);
+        const project = ctx.svc(s).project;
+        const dbs = [ctx.from.databases[project], ...(ctx.from.extraDatabases?.[project] ?? [])];
+        for (const db of dbs) if (db !== undefined && !databases.includes(db)) databases.push(db);
       }
     if (databases.length > 0) {
       this.backupDatabase = b.onHost(ctx.dbHost, 'backup-database', {

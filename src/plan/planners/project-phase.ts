@@ -136,7 +136,9 @@ export function upgradeProject(
         ];
   startTiers(kit, starting, [syncId, ...stopped]);
   const services = [...new Set(starting.flatMap((m) => m.services))];
-  const head = ctx.pack.dbSync.find((d) => d.project === project)?.toHead;
+  const sync = ctx.pack.dbSync.find((d) => d.project === project);
+  // A project whose version command the catalog does not know has no head to check.
+  const head = sync?.versionCommand === '' ? undefined : sync?.toHead;
   const checks: VerifyCheck[] = [{ check: 'services-up', services }];
   if (head !== undefined) checks.push({ check: 'schema-head', project, head });
   return { checks };

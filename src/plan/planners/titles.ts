@@ -11,6 +11,7 @@ const TITLES: Record<ProjectName, string> = {
   horizon: 'Dashboard (horizon)',
   nova: 'Compute (nova): controllers and compute nodes together',
   neutron: 'Networking (neutron): server, then agents',
+  placement: 'Placement (placement)',
 };
 
 export function projectTitle(project: ProjectName): string {

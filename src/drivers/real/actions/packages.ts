@@ -5,7 +5,15 @@ import type { Step } from '../../../plan/types.js';
 import { quote } from '../../ssh/shell-quote.js';
 import type { RealContext } from '../real-context.js';
 import { backupDir, fileNameOf } from '../render/backup.js';
-import { isOnRelease, parseVersions, upgradeCommand, versionQuery } from '../render/packages.js';
+import {
+  candidateQuery,
+  isOnRelease,
+  parsePolicy,
+  parseVersions,
+  refreshCommand,
+  upgradeCommand,
+  versionQuery,
+} from '../render/packages.js';
 import { switchCommands, switchProbe } from '../render/repository.js';
 import type { StepIO } from '../step-io.js';
 import type { ActionHandler } from './types.js';
@@ -41,6 +49,34 @@ function behind(versions: Map<string, string>, packages: readonly string[], vers
 }
 
 /**
+ * Installed packages of the list not yet where the step takes them: below the release, or (point
+ * releases) not at the candidate version of the host's repositories.
+ */
+async function packagesBehind(
+  rc: RealContext,
+  host: string,
+  action: { packages: readonly string[]; release: string; target?: 'candidate' },
+  versions: Map<string, string>,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  if (action.target !== 'candidate')
+    return behind(versions, action.packages, releaseVersion(rc, action.release));
+  const installed = action.packages.filter((p) => versions.has(p));
+  if (installed.length === 0) return [];
+  const r = await rc.exec.exec(
+    host,
+    candidateQuery(rc.profile, installed),
+    signal !== undefined ? { signal } : {},
+  );
+  if (rc.profile.packageManager !== 'apt') return /updates available/.test(r.stdout) ? installed : [];
+  const policy = parsePolicy(r.stdout);
+  return installed.filter((p) => {
+    const v = policy.get(p);
+    return v?.candidate !== undefined && v.candidate !== versions.get(p);
+  });
+}
+
+/**
  * Keeps the versions a host had before this step changed them, for rollback: the named packages, or
  * every installed one before a full upgrade. The first attempt's record stays.
  */
@@ -71,7 +107,7 @@ export const upgradePackages: ActionHandler<'upgrade-packages'> = {
     const { rc } = io;
     await recordVersionsBefore(io, step, action.packages, action.full === true);
     // The index is refreshed first: a switch-repository done before a crash may have missed it.
-    await io.must(step.host, rc.profile.packageManager === 'apt' ? 'apt-get -q update' : 'yum -q makecache');
+    await io.must(step.host, refreshCommand(rc.profile));
     await io.must(
       step.host,
       upgradeCommand(
@@ -81,12 +117,15 @@ export const upgradePackages: ActionHandler<'upgrade-packages'> = {
         rc.hosts.get(step.host)?.spare === true,
       ),
     );
-    const version = releaseVersion(rc, action.release);
     const versions = await installedVersions(rc, step.host, action.packages, io.ctx.signal);
-    const left = behind(versions, action.packages, version);
+    const left = await packagesBehind(rc, step.host, action, versions, io.ctx.signal);
     if (left.length > 0) {
+      const where =
+        action.target === 'candidate'
+          ? "the repositories' candidate versions"
+          : `${action.release} (${releaseVersion(rc, action.release)})`;
       throw new StepFailure(
-        `${step.host}: still not on ${action.release} (${version}) after the upgrade: ` +
+        `${step.host}: still not at ${where} after the upgrade: ` +
           left.map((p) => `${p} ${versions.get(p)}`).join(', '),
         {
           command: upgradeCommand(
@@ -106,9 +145,7 @@ export const upgradePackages: ActionHandler<'upgrade-packages'> = {
   async probe(step, action, rc) {
     const versions = await installedVersions(rc, step.host, action.packages);
     if (versions.size === 0) return 'not-done';
-    return behind(versions, action.packages, releaseVersion(rc, action.release)).length === 0
-      ? 'done'
-      : 'not-done';
+    return (await packagesBehind(rc, step.host, action, versions)).length === 0 ? 'done' : 'not-done';
   },
 };
 

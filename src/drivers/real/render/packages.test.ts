@@ -4,8 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DISTROS_PROFILES } from '../../../catalog/distros.js';
 import {
+  candidateQuery,
   compareVersions,
   isOnRelease,
+  parsePolicy,
   parseVersions,
   upgradeCommand,
   upstreamVersion,
@@ -28,8 +30,9 @@ describe('upgradeCommand', () => {
     for (const profile of [UBUNTU, TRUSTY]) {
       const cmd = upgradeCommand(profile, ['nova-api', 'nova-scheduler'], false);
       expect(cmd).toBe(
-        'env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Options::=--force-confold ' +
-          '-o Dpkg::Options::=--force-confdef install --only-upgrade nova-api nova-scheduler',
+        'env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600 ' +
+          '-o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef install --only-upgrade ' +
+          'nova-api nova-scheduler',
       );
       expect(argvThroughShell(cmd)).toEqual([
         'env',
@@ -37,6 +40,8 @@ describe('upgradeCommand', () => {
         'apt-get',
         '-y',
         '-q',
+        '-o',
+        'DPkg::Lock::Timeout=600',
         '-o',
         'Dpkg::Options::=--force-confold',
         '-o',
@@ -52,8 +57,8 @@ describe('upgradeCommand', () => {
   it('apt: the full upgrade is a dist-upgrade with the same options and no package list', () => {
     const cmd = upgradeCommand(UBUNTU, ['ignored'], true);
     expect(cmd).toBe(
-      'env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Options::=--force-confold ' +
-        '-o Dpkg::Options::=--force-confdef dist-upgrade',
+      'env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600 ' +
+        '-o Dpkg::Options::=--force-confold -o Dpkg::Options::=--force-confdef dist-upgrade',
     );
     expect(cmd).not.toContain('ignored');
   });
@@ -270,5 +275,38 @@ describe('compareVersions', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('point releases: candidate versions', () => {
+  it('reads installed and candidate versions from apt-cache policy', () => {
+    const out = [
+      'python3-nova:',
+      '  Installed: 2:26.2.2-1~deb12u4',
+      '  Candidate: 2:26.2.2-1~deb12u5',
+      '  Version table:',
+      '     2:26.2.2-1~deb12u5 500',
+      '        500 http://deb.debian.org/debian-security bookworm-security/main amd64 Packages',
+      ' *** 2:26.2.2-1~deb12u4 500',
+      'nova-api:',
+      '  Installed: (none)',
+      '  Candidate: 2:26.2.2-1~deb12u5',
+      '',
+    ].join('\n');
+    expect(parsePolicy(out)).toEqual(
+      new Map([
+        ['python3-nova', { installed: '2:26.2.2-1~deb12u4', candidate: '2:26.2.2-1~deb12u5' }],
+        ['nova-api', { candidate: '2:26.2.2-1~deb12u5' }],
+      ]),
+    );
+  });
+
+  it('asks apt-cache for exactly the named packages', () => {
+    expect(argvThroughShell(candidateQuery(UBUNTU, ['python3-nova', 'nova-common']))).toEqual([
+      'apt-cache',
+      'policy',
+      'python3-nova',
+      'nova-common',
+    ]);
   });
 });

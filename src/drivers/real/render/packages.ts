@@ -4,6 +4,19 @@ import type { DistroProfile } from '../../../catalog/types.js';
 import { shellCommand } from '../../ssh/shell-quote.js';
 
 /**
+ * Wait for the dpkg lock instead of failing at once: unattended-upgrades, or a second host's upgrade on
+ * a machine that shares one dpkg (the lab), may hold it for a while. Older apt ignores unknown options.
+ */
+export const APT_LOCK_WAIT = ['-o', 'DPkg::Lock::Timeout=600'] as const;
+
+/** Refreshes the package index (waiting for the lock like the upgrade itself). */
+export function refreshCommand(profile: DistroProfile): string {
+  return profile.packageManager === 'apt'
+    ? shellCommand(['apt-get', '-q', ...APT_LOCK_WAIT, 'update'])
+    : shellCommand(['yum', '-q', 'makecache']);
+}
+
+/**
  * Upgrades the named packages (or the whole host for the final clean-up). Config-file prompts are
  * refused and the admin's files kept: new ones land as *.dpkg-dist / *.rpmnew (OPS).
  */
@@ -21,6 +34,7 @@ export function upgradeCommand(
       'apt-get',
       '-y',
       '-q',
+      ...APT_LOCK_WAIT,
       '-o',
       'Dpkg::Options::=--force-confold',
       '-o',
@@ -92,4 +106,34 @@ export function compareVersions(a: string, b: string): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
+}
+
+/**
+ * Prints each package's installed and candidate version (`apt-cache policy`), or the updates yum would
+ * take (`yum check-update`, exit 100 when there are some): how a point-release update is probed, since
+ * the upstream version does not change.
+ */
+export function candidateQuery(profile: DistroProfile, packages: readonly string[]): string {
+  if (profile.packageManager === 'apt') return shellCommand(['apt-cache', 'policy', ...packages]);
+  return `${shellCommand(['yum', '-q', 'check-update', ...packages])}; test $? -ne 100 || echo "updates available"`;
+}
+
+/** `apt-cache policy` output → package → { installed, candidate }; `(none)` means not installed. */
+export function parsePolicy(stdout: string): Map<string, { installed?: string; candidate?: string }> {
+  const out = new Map<string, { installed?: string; candidate?: string }>();
+  let current: { installed?: string; candidate?: string } | undefined;
+  for (const line of stdout.split('\n')) {
+    const head = /^(\S+):\s*$/.exec(line);
+    if (head?.[1] !== undefined) {
+      current = {};
+      out.set(head[1], current);
+      continue;
+    }
+    const field = /^\s+(Installed|Candidate):\s*(\S+)/.exec(line);
+    if (current === undefined || field?.[1] === undefined || field[2] === undefined) continue;
+    if (field[2] === '(none)') continue;
+    if (field[1] === 'Installed') current.installed = field[2];
+    else current.candidate = field[2];
+  }
+  return out;
 }

@@ -92,7 +92,7 @@ describe('Ubuntu 12.04 with the Cloud Archive, havana → icehouse', () => {
     expect(switchCommands(UBUNTU, icehouse)).toEqual([
       'add-apt-repository -y -r cloud-archive:havana',
       'add-apt-repository -y cloud-archive:icehouse',
-      'apt-get -q update',
+      'apt-get -q -o DPkg::Lock::Timeout=600 update',
     ]);
   });
 
@@ -121,18 +121,20 @@ describe('Ubuntu 12.04 with the Cloud Archive, havana → icehouse', () => {
 
     for (const c of switchCommands(UBUNTU, havana)) expect(sh(c), c).toBe(0);
     expect(aptProbe(switchProbe(UBUNTU, havana))).toBe(0);
-    expect(loggedCalls()).toContain('apt-get -q update');
+    expect(loggedCalls()).toContain('apt-get -q -o DPkg::Lock::Timeout=600 update');
   });
 
   it('14.04: the icehouse switch only removes a havana pocket; havana has nothing to probe', () => {
     expect(switchCommands(TRUSTY, TRUSTY.repositories.icehouse!)).toEqual([
       'add-apt-repository -y -r cloud-archive:havana',
-      'apt-get -q update',
+      'apt-get -q -o DPkg::Lock::Timeout=600 update',
     ]);
     expect(switchProbe(TRUSTY, TRUSTY.repositories.icehouse!)).toBe(
       '! test -e /etc/apt/sources.list.d/cloudarchive-havana.list',
     );
-    expect(switchCommands(TRUSTY, TRUSTY.repositories.havana!)).toEqual(['apt-get -q update']);
+    expect(switchCommands(TRUSTY, TRUSTY.repositories.havana!)).toEqual([
+      'apt-get -q -o DPkg::Lock::Timeout=600 update',
+    ]);
     expect(switchProbe(TRUSTY, TRUSTY.repositories.havana!)).toBe('true');
     expect(aptProbe('true')).toBe(0);
   });

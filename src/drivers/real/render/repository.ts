@@ -2,6 +2,7 @@
 
 import type { DistroProfile, RepositoryDef } from '../../../catalog/types.js';
 import { quote, shellCommand } from '../../ssh/shell-quote.js';
+import { refreshCommand } from './packages.js';
 
 const CLOUD_ARCHIVE = /^cloud-archive:([a-z]+)$/;
 
@@ -22,7 +23,7 @@ export function switchCommands(profile: DistroProfile, repo: RepositoryDef): str
   if (profile.packageManager === 'apt') {
     for (const r of repo.remove) out.push(shellCommand(['add-apt-repository', '-y', '-r', r]));
     for (const a of repo.add) out.push(shellCommand(['add-apt-repository', '-y', a]));
-    out.push(shellCommand(['apt-get', '-q', 'update']));
+    out.push(refreshCommand(profile));
     return out;
   }
   for (const entry of repo.remove) {
