@@ -47,6 +47,25 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     });
 
   program
+    .command('discover')
+    .description(
+      "build an inventory from a running cloud's APIs (Keystone, Nova, Neutron, Cinder), marking every guess",
+    )
+    .option('--os-cloud <name>', 'clouds.yaml entry to use (default: OS_CLOUD, else the OS_* variables)')
+    .option('-o, --output <file>', 'write the inventory to this file (atomically) instead of standard output')
+    .option('--json', 'print { inventory, marks } as JSON instead of commented YAML')
+    .action(async (opts) => {
+      const { discover } = await import('./commands/discover.js');
+      await run(
+        discover({
+          ...(opts.osCloud === undefined ? {} : { osCloud: opts.osCloud }),
+          ...(opts.output === undefined ? {} : { output: opts.output }),
+          json: opts.json === true,
+        }),
+      );
+    });
+
+  program
     .command('plan')
     .description('build the upgrade plan for one scenario, prove its invariants, and print it')
     .argument('<file>', 'inventory (YAML)')

@@ -76,7 +76,7 @@ export async function openCloud(auth: AuthOptions, opts: OpenCloudOptions = {}):
  * per-request option without the undici package. So a CA bundle must be named there (the CLI can
  * re-run itself with it set), or a fetch that trusts it must be passed in.
  */
-function checkCaBundle(cacert: string, source: string): void {
+export function checkCaBundle(cacert: string, source: string): void {
   const where = { file: source === 'environment' ? 'environment' : source, line: 0, col: 0 };
   if (!existsSync(cacert))
     throw new CloudConfigError(where, 'cacert', `the CA bundle ${cacert} does not exist`);
