@@ -147,3 +147,17 @@ export function appliesToNetworking(
 ): boolean {
   return entry.networking === undefined || entry.networking.includes(networking);
 }
+
+/**
+ * The upstream version prefix a package of this release carries: its project's own number where the
+ * release has one (nova 26 in Zed), else the release's (2014.1).
+ */
+export function packageReleaseVersion(release: ReleaseDef, pkg: string): string {
+  if (release.projectVersions === undefined) return release.version;
+  for (const s of release.services) {
+    if (Object.values(s.packages).some((list) => list?.includes(pkg))) {
+      return release.projectVersions[s.project] ?? release.version;
+    }
+  }
+  return release.version;
+}

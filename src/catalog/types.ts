@@ -84,6 +84,11 @@ export interface ReleaseDef {
   name: string;
   /** Upstream version of the release's first tag, e.g. 2013.2 for Havana. */
   version: string;
+  /**
+   * Since Liberty each project numbers its own versions (Zed: nova 26, keystone 22, placement 8): the
+   * upstream version prefix per project, where it is not `version`.
+   */
+  projectVersions?: Partial<Record<ProjectName, string>>;
   services: readonly ServiceDef[];
   roles: readonly RoleDef[];
   /** Networking modes the release supports; default every mode. */

@@ -167,6 +167,7 @@ export function parseInventory(text: string, file: string, catalog: Catalog): In
       ...(openstack.cloud === undefined ? {} : { cloud: openstack.cloud }),
       ...(authUrl === undefined ? {} : { auth_url: authUrl }),
       ...(openstack.region === undefined ? {} : { region: openstack.region }),
+      ...(openstack.smoke_network === undefined ? {} : { smoke_network: openstack.smoke_network }),
     },
     database: { host: databaseHost },
     hosts,

@@ -55,6 +55,13 @@ export const OpenstackSchema = z
     region: nonEmpty.optional(),
     auth_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
     auth: AuthSchema.optional(),
+    /**
+     * The network the smoke-test boot attaches to: a network's UUID, or `none` (Nova ≥ 2.37) for a cloud
+     * whose boots need no network. Default: Nova's own choice (the project's only network).
+     */
+    smoke_network: z
+      .union([z.literal('none'), z.uuid({ error: 'expected a network UUID or `none`' })])
+      .optional(),
   })
   .refine((o) => o.cloud === undefined || (o.auth === undefined && o.auth_url === undefined), {
     message: 'give either `cloud` (a clouds.yaml entry) or an auth block, not both',

@@ -60,7 +60,7 @@ export interface Inventory {
   distro: DistroId;
   networking: Networking;
   ssh: SshSettings;
-  openstack: { cloud?: string; auth_url?: string; region?: string };
+  openstack: { cloud?: string; auth_url?: string; region?: string; smoke_network?: string };
   database: { host: string };
   hosts: readonly Host[];
   spare_hosts: readonly Host[];

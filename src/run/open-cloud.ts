@@ -47,6 +47,9 @@ export async function openRunCloud(
   const api = cloudApiOf(cloud, {
     clock,
     pollMs: o.pollMs ?? 2000,
+    ...(inventory.openstack.smoke_network === undefined
+      ? {}
+      : { smokeNetwork: inventory.openstack.smoke_network }),
     openRegion: (region) => openCloud({ ...auth, regionName: region }, { clock }),
   });
   const prober = new ApiProber(probeTargets(cloud.endpoints()), {

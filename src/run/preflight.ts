@@ -3,7 +3,7 @@
 // every host reachable as the right user with root rights, the distro and release as declared, room
 // for the backups, and the APIs when the plan needs them.
 
-import { packagesOf } from '../catalog/index.js';
+import { packageReleaseVersion, packagesOf } from '../catalog/index.js';
 import type { DistroId } from '../catalog/types.js';
 import { withOptionFile } from '../drivers/db/mysql-backup.js';
 import { defaultsArg } from '../drivers/db/mysql-credentials.js';
@@ -108,7 +108,9 @@ export async function preflight(
       (await pool.exec(h.name, versionQuery(rc.profile, pkgs), { timeoutMs: 30_000 })).stdout,
     );
     const wrong = [...versions].filter(
-      ([, v]) => !isOnRelease(v, rc.from.version) && !isOnRelease(v, rc.to.version),
+      ([p, v]) =>
+        !isOnRelease(v, packageReleaseVersion(rc.from, p)) &&
+        !isOnRelease(v, packageReleaseVersion(rc.to, p)),
     );
     if (versions.size === 0) {
       problems.push({

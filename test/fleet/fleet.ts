@@ -100,6 +100,18 @@ export interface FleetOptions {
   readonly port?: number;
   /** First host's address; the next hosts take the following addresses. Default 127.0.1.1. */
   readonly firstAddress?: string;
+  /**
+   * The folder bind-mounted over /usr/local/sbin instead of the fake shims: the Zed lab puts only a
+   * `service` there, so apt-get, su and the *-manage tools are the real ones.
+   */
+  readonly shimsDir?: string;
+  /**
+   * The folders each host has of its own (default HOST_DIRS). The lab keeps the machine's apt sources:
+   * its hosts run the real apt-get, whose package lists are the machine's.
+   */
+  readonly hostDirs?: readonly string[];
+  /** Further bind mounts per host (source on the machine → path in the host), mounted last. */
+  readonly binds?: (host: string) => readonly { source: string; target: string }[];
 }
 
 export interface Fleet {
@@ -759,7 +771,9 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const clientPub = keyLine(await readFile(`${clientKeyPath}.pub`, 'utf8'));
   await writeFile(path.join(dir, 'authorized_keys'), `${clientPub} stackhop-fleet-client\n`);
   await chmod(path.join(dir, 'authorized_keys'), 0o644);
-  await copyShims(path.join(dir, 'shims'));
+  const shims = opts.shimsDir ?? path.join(dir, 'shims');
+  const hostDirs = opts.hostDirs ?? HOST_DIRS;
+  if (opts.shimsDir === undefined) await copyShims(shims);
   const machineHosts = existsSync('/etc/hosts')
     ? readFileSync('/etc/hosts', 'utf8')
     : '127.0.0.1 localhost\n';
@@ -769,7 +783,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     hosts.map(async (h) => {
       const sshdDir = path.join(dir, 'sshd', h.name);
       await mkdir(sshdDir, { recursive: true });
-      for (const d of HOST_DIRS) await mkdir(path.join(h.root, d), { recursive: true });
+      for (const d of hostDirs) await mkdir(path.join(h.root, d), { recursive: true });
       await chmod(path.join(h.root, 'root'), 0o700);
       await initFakeDir(path.join(h.root, FAKE));
       await writeFile(path.join(h.root, 'etc/hosts'), `${machineHosts.trimEnd()}\n${h.address} ${h.name}\n`);
@@ -779,10 +793,11 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       if (!existsSync(path.join(sshdDir, 'ssh_host_ed25519_key'))) await writeHostKey(sshdDir, h.name);
       await writeFile(path.join(sshdDir, 'sshd_config'), sshdConfig(dir, sshdDir, h, penalties));
       const fstab = [
-        ...HOST_DIRS.map((d) => `${path.join(h.root, d)} ${d} none bind 0 0`),
-        `${path.join(dir, 'shims')} ${SHIM_MOUNT} none bind 0 0`,
+        ...hostDirs.map((d) => `${path.join(h.root, d)} ${d} none bind 0 0`),
+        `${shims} ${SHIM_MOUNT} none bind 0 0`,
         `${path.join(h.root, 'etc/hosts')} /etc/hosts none bind 0 0`,
         `${path.join(h.root, 'etc/os-release')} /etc/os-release none bind 0 0`,
+        ...(opts.binds?.(h.name) ?? []).map((b) => `${b.source} ${b.target} none bind 0 0`),
       ];
       await writeFile(path.join(sshdDir, 'fstab'), `${fstab.join('\n')}\n`);
     }),

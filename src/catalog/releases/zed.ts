@@ -154,6 +154,15 @@ const LINKS: readonly RpcLinkDef[] = [
 export const ZED: ReleaseDef = {
   name: 'zed',
   version: '2022.2',
+  projectVersions: {
+    keystone: '22',
+    placement: '8',
+    glance: '25',
+    nova: '26',
+    neutron: '21',
+    cinder: '21',
+    horizon: '23',
+  },
   services: SERVICES,
   roles: ROLES,
   // The monolithic OVS plug-in went in Juno and nova-network in Rocky: ML2 only.

@@ -18,6 +18,8 @@ export interface CloudApiOptions {
   openRegion?: (region: string) => Promise<Cloud>;
   /** Longest one live migration may take. */
   migrationTimeoutMs?: number;
+  /** The smoke boot's network (inventory `openstack.smoke_network`). */
+  smokeNetwork?: string;
 }
 
 function serverInfo(s: Server): ServerInfo {
@@ -77,7 +79,12 @@ export function cloudApiOf(cloud: Cloud, o: CloudApiOptions): CloudApi {
           ...(o.migrationTimeoutMs !== undefined ? { timeoutMs: o.migrationTimeoutMs } : {}),
         }),
       ),
-    smokeBoot: (signal) => smokeBoot(nova, o.clock, { signal, pollMs: o.pollMs }),
+    smokeBoot: (signal) =>
+      smokeBoot(nova, o.clock, {
+        signal,
+        pollMs: o.pollMs,
+        ...(o.smokeNetwork === undefined ? {} : { network: o.smokeNetwork }),
+      }),
     reachable: async (url, signal) => {
       try {
         const res = await fetch(url, { redirect: 'manual', ...(signal !== undefined ? { signal } : {}) });

@@ -62,6 +62,15 @@ const ImagesResponse = z
   })
   .loose();
 
+/**
+ * `"networks": "none"` exists from compute microversion 2.37 (Newton): sent only with it, in both the
+ * current and the legacy header, so the rest of the client keeps the v2 / v2.1 forms every release has.
+ */
+const NO_NETWORK_MICROVERSION = {
+  'OpenStack-API-Version': 'compute 2.37',
+  'X-OpenStack-Nova-API-Version': '2.37',
+} as const;
+
 const CreateServerResponse = z.object({ server: z.object({ id: z.string() }).loose() }).loose();
 
 /** 202 Accepted with no body (Nova may also send `{}`). */
@@ -247,7 +256,13 @@ export class NovaClient {
 
   /** POST servers: boots one server; resolves with its id (the server builds asynchronously). */
   async createServer(
-    o: { name: string; imageRef: string; flavorRef: string; networks?: readonly { uuid: string }[] },
+    o: {
+      name: string;
+      imageRef: string;
+      flavorRef: string;
+      /** `none`: no network at all, which needs microversion 2.37 (sent only then). */
+      networks?: readonly { uuid: string }[] | 'none';
+    },
     opts: CallOptions = {},
   ): Promise<string> {
     const body = await this.#svc.call('POST', 'servers', CreateServerResponse, {
@@ -260,6 +275,7 @@ export class NovaClient {
           ...(o.networks ? { networks: o.networks } : {}),
         },
       },
+      ...(o.networks === 'none' ? { headers: NO_NETWORK_MICROVERSION } : {}),
     });
     return body.server.id;
   }

@@ -18,6 +18,8 @@ export interface ServiceCall extends CallOptions {
   query?: Query;
   json?: unknown;
   idempotent?: boolean;
+  /** Extra request headers (a microversion). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface ServiceClientOptions {
@@ -76,7 +78,7 @@ export class ServiceClient {
         return await this.#http.send({
           method,
           url,
-          headers: { 'X-Auth-Token': token.reveal() },
+          headers: { ...opts.headers, 'X-Auth-Token': token.reveal() },
           json: opts.json,
           signal,
           ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),

@@ -7,7 +7,13 @@ import type { NovaClient } from './nova.js';
 export async function smokeBoot(
   nova: NovaClient,
   clock: Clock,
-  o: { signal: AbortSignal; pollMs: number; timeoutMs?: number },
+  o: {
+    signal: AbortSignal;
+    pollMs: number;
+    timeoutMs?: number;
+    /** A network UUID, `none` (no network, Nova ≥ 2.37), or undefined for Nova's own choice. */
+    network?: string;
+  },
 ): Promise<{ host: string; seconds: number }> {
   const flavors = (await nova.listFlavors({ signal: o.signal })).sort((a, b) => a.ramMb - b.ramMb);
   const images = (await nova.listImages({ signal: o.signal })).filter((i) => i.status === 'ACTIVE');
@@ -17,7 +23,12 @@ export async function smokeBoot(
   if (image === undefined) throw new Error('smoke boot: no ACTIVE image to boot');
   const started = clock.now();
   const id = await nova.createServer(
-    { name: `stackhop-smoke-${started.toString(36)}`, imageRef: image.id, flavorRef: flavor.id },
+    {
+      name: `stackhop-smoke-${started.toString(36)}`,
+      imageRef: image.id,
+      flavorRef: flavor.id,
+      ...(o.network === undefined ? {} : { networks: o.network === 'none' ? 'none' : [{ uuid: o.network }] }),
+    },
     { signal: o.signal },
   );
   try {

@@ -1,5 +1,7 @@
 // upgrade-packages and switch-repository.
 
+import { packageReleaseVersion } from '../../../catalog/index.js';
+import type { ReleaseDef } from '../../../catalog/types.js';
 import { StepFailure } from '../../../engine/driver.js';
 import type { Step } from '../../../plan/types.js';
 import { quote } from '../../ssh/shell-quote.js';
@@ -34,17 +36,17 @@ export async function installedVersions(
   return parseVersions(r.stdout);
 }
 
-function releaseVersion(rc: RealContext, release: string): string {
-  if (release === rc.to.name) return rc.to.version;
-  if (release === rc.from.name) return rc.from.version;
+function releaseDef(rc: RealContext, release: string) {
+  if (release === rc.to.name) return rc.to;
+  if (release === rc.from.name) return rc.from;
   throw new StepFailure(`unknown release ${release}`, { permanent: true });
 }
 
 /** Packages of the list still below the release (installed ones only: not every host has all). */
-function behind(versions: Map<string, string>, packages: readonly string[], version: string): string[] {
+function behind(versions: Map<string, string>, packages: readonly string[], release: ReleaseDef): string[] {
   return packages.filter((p) => {
     const v = versions.get(p);
-    return v !== undefined && !isOnRelease(v, version);
+    return v !== undefined && !isOnRelease(v, packageReleaseVersion(release, p));
   });
 }
 
@@ -59,8 +61,7 @@ async function packagesBehind(
   versions: Map<string, string>,
   signal?: AbortSignal,
 ): Promise<string[]> {
-  if (action.target !== 'candidate')
-    return behind(versions, action.packages, releaseVersion(rc, action.release));
+  if (action.target !== 'candidate') return behind(versions, action.packages, releaseDef(rc, action.release));
   const installed = action.packages.filter((p) => versions.has(p));
   if (installed.length === 0) return [];
   const r = await rc.exec.exec(
@@ -123,7 +124,7 @@ export const upgradePackages: ActionHandler<'upgrade-packages'> = {
       const where =
         action.target === 'candidate'
           ? "the repositories' candidate versions"
-          : `${action.release} (${releaseVersion(rc, action.release)})`;
+          : `${action.release} (${releaseDef(rc, action.release).version})`;
       throw new StepFailure(
         `${step.host}: still not at ${where} after the upgrade: ` +
           left.map((p) => `${p} ${versions.get(p)}`).join(', '),

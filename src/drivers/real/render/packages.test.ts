@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DISTROS_PROFILES } from '../../../catalog/distros.js';
@@ -9,6 +11,7 @@ import {
   isOnRelease,
   parsePolicy,
   parseVersions,
+  refreshCommand,
   upgradeCommand,
   upstreamVersion,
   versionQuery,
@@ -308,5 +311,52 @@ describe('point releases: candidate versions', () => {
       'python3-nova',
       'nova-common',
     ]);
+  });
+});
+
+describe('refreshCommand: apt-get update with the lists lock taken', () => {
+  /** A fake apt-get that fails with `first` (stderr, exit 100) on its first `fails` calls, then succeeds. */
+  function withFakeApt(fails: number, first: string) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stackhop-apt-'));
+    writeFileSync(
+      path.join(dir, 'apt-get'),
+      `#!/bin/sh\nn=$(cat ${dir}/n 2>/dev/null || echo 0); echo $((n + 1)) > ${dir}/n\n` +
+        `if [ "$n" -lt ${fails} ]; then echo '${first}' >&2; exit 100; fi\necho 'Reading package lists... Done'\n`,
+    );
+    chmodSync(path.join(dir, 'apt-get'), 0o755);
+    const run = () =>
+      spawnSync('/bin/sh', ['-c', refreshCommand(UBUNTU, 0)], {
+        env: { PATH: `${dir}:/usr/bin:/bin` },
+        encoding: 'utf8',
+      });
+    const calls = () => Number(readFileSync(path.join(dir, 'n'), 'utf8'));
+    return { run, calls, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  it('waits while another apt-get holds the lock, then succeeds', () => {
+    const apt = withFakeApt(
+      3,
+      'E: Could not get lock /var/lib/apt/lists/lock. It is held by process 12195 (apt-get)',
+    );
+    try {
+      const r = apt.run();
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('Reading package lists');
+      expect(apt.calls()).toBe(4);
+    } finally {
+      apt.cleanup();
+    }
+  });
+
+  it('stops at once on any other failure, with apt-get’s message and exit code', () => {
+    const apt = withFakeApt(5, 'E: The repository is not signed.');
+    try {
+      const r = apt.run();
+      expect(r.status).toBe(100);
+      expect(r.stderr).toContain('not signed');
+      expect(apt.calls()).toBe(1);
+    } finally {
+      apt.cleanup();
+    }
   });
 });

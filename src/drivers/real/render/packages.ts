@@ -9,11 +9,24 @@ import { shellCommand } from '../../ssh/shell-quote.js';
  */
 export const APT_LOCK_WAIT = ['-o', 'DPkg::Lock::Timeout=600'] as const;
 
-/** Refreshes the package index (waiting for the lock like the upgrade itself). */
-export function refreshCommand(profile: DistroProfile): string {
-  return profile.packageManager === 'apt'
-    ? shellCommand(['apt-get', '-q', ...APT_LOCK_WAIT, 'update'])
-    : shellCommand(['yum', '-q', 'makecache']);
+/**
+ * Refreshes the package index. apt's lists lock is not covered by DPkg::Lock::Timeout, so a refresh
+ * that finds it taken (another `apt-get update`, apt-daily) is retried every 5 s for up to 10 min;
+ * any other failure ends it at once with apt's own message and exit code.
+ */
+export function refreshCommand(profile: DistroProfile, retryDelayS = 5): string {
+  if (profile.packageManager !== 'apt') return shellCommand(['yum', '-q', 'makecache']);
+  const update = shellCommand(['apt-get', '-q', ...APT_LOCK_WAIT, 'update']);
+  return [
+    'n=0',
+    'while :; do',
+    `  out=$(${update} 2>&1) && { printf "%s\\n" "$out"; break; }`,
+    '  rc=$?',
+    '  case $out in *"Could not get lock"*) ;; *) printf "%s\\n" "$out" >&2; exit $rc ;; esac',
+    '  n=$((n + 1)); if [ $n -ge 120 ]; then printf "%s\\n" "$out" >&2; exit $rc; fi',
+    `  sleep ${retryDelayS}`,
+    'done',
+  ].join('\n');
 }
 
 /**

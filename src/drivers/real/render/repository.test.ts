@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DISTROS_PROFILES } from '../../../catalog/distros.js';
+import { refreshCommand } from './packages.js';
 import { cloudArchiveFile, rdoPackage, switchCommands, switchProbe } from './repository.js';
 
 const UBUNTU = DISTROS_PROFILES['ubuntu-12.04-uca'];
@@ -92,7 +93,7 @@ describe('Ubuntu 12.04 with the Cloud Archive, havana → icehouse', () => {
     expect(switchCommands(UBUNTU, icehouse)).toEqual([
       'add-apt-repository -y -r cloud-archive:havana',
       'add-apt-repository -y cloud-archive:icehouse',
-      'apt-get -q -o DPkg::Lock::Timeout=600 update',
+      refreshCommand(UBUNTU),
     ]);
   });
 
@@ -127,14 +128,12 @@ describe('Ubuntu 12.04 with the Cloud Archive, havana → icehouse', () => {
   it('14.04: the icehouse switch only removes a havana pocket; havana has nothing to probe', () => {
     expect(switchCommands(TRUSTY, TRUSTY.repositories.icehouse!)).toEqual([
       'add-apt-repository -y -r cloud-archive:havana',
-      'apt-get -q -o DPkg::Lock::Timeout=600 update',
+      refreshCommand(TRUSTY),
     ]);
     expect(switchProbe(TRUSTY, TRUSTY.repositories.icehouse!)).toBe(
       '! test -e /etc/apt/sources.list.d/cloudarchive-havana.list',
     );
-    expect(switchCommands(TRUSTY, TRUSTY.repositories.havana!)).toEqual([
-      'apt-get -q -o DPkg::Lock::Timeout=600 update',
-    ]);
+    expect(switchCommands(TRUSTY, TRUSTY.repositories.havana!)).toEqual([refreshCommand(TRUSTY)]);
     expect(switchProbe(TRUSTY, TRUSTY.repositories.havana!)).toBe('true');
     expect(aptProbe('true')).toBe(0);
   });

@@ -1,0 +1,227 @@
+// `stackhop run` against a real OpenStack: the Zed lab, upgraded from Debian 12's bookworm packages to
+// bookworm-security's (a real package change), through real SSH, real nova-manage, real restarts and
+// the real Nova API. Each scenario starts from a reset lab (old packages, pristine configs, all up).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScenarioId } from '../../src/catalog/types.js';
+import { journalEvents } from '../support/real-runs.js';
+import { LabApi, type Server } from './api.js';
+import {
+  computePin,
+  installedVersions,
+  LAB_INVENTORY,
+  type LabInfo,
+  labEnv,
+  labScript,
+  labService,
+  novaConf,
+  REPO,
+  readLab,
+  unitStartedAt,
+} from './lab.js';
+
+interface RunOutput {
+  code: number | null;
+  json: {
+    run: string;
+    outcome: { status: string; failedHosts: string[]; counts: Record<string, number> };
+    downtime?: { api: string; watched_s: number; down_s: number }[];
+  };
+  stderr: string;
+  /** Every `[upgrade_levels] compute` value seen in any lab host's nova.conf while the run went on. */
+  pins: Set<string>;
+}
+
+let lab: LabInfo;
+let api: LabApi;
+const states: string[] = [];
+
+/** `stackhop run` as the operator types it, with the lab's credentials in the environment. */
+function stackhopRun(
+  scenario: ScenarioId,
+  state: string,
+  onProgress?: (line: string) => void,
+): Promise<RunOutput> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/run.ts',
+      'run',
+      LAB_INVENTORY,
+      '--scenario',
+      scenario,
+      '--yes',
+      '--json',
+      '--state',
+      state,
+    ],
+    { cwd: REPO, env: { ...process.env, ...labEnv(lab) }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    const text = d.toString();
+    stderr += text;
+    if (onProgress !== undefined) for (const line of text.split('\n')) if (line !== '') onProgress(line);
+  });
+  const pins = new Set<string>();
+  const watch = setInterval(() => {
+    for (const h of lab.hosts) {
+      const pin = computePin(novaConf(lab, h.name));
+      if (pin !== undefined) pins.add(pin);
+    }
+  }, 250);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearInterval(watch);
+      try {
+        const json = JSON.parse(stdout.trim().split('\n').pop() ?? '') as RunOutput['json'];
+        resolve({ code, json, stderr, pins });
+      } catch {
+        reject(
+          new Error(
+            `stackhop run printed no JSON summary (exit ${code}):\n${stdout}\n${stderr.slice(-4000)}`,
+          ),
+        );
+      }
+    });
+  });
+}
+
+async function snapshotServers(): Promise<Map<string, Server>> {
+  return new Map((await api.servers()).map((s) => [s.id, s]));
+}
+
+/** What every scenario must leave behind, read through the real API and the machine. */
+async function expectConsistentAndUpgraded(before: Map<string, Server>, startedAt: number): Promise<void> {
+  const services = await api.services();
+  for (const s of services.filter((x) => x.binary.startsWith('nova-'))) {
+    expect(s.state, `${s.binary} on ${s.host}`).toBe('up');
+    expect(s.status, `${s.binary} on ${s.host} left disabled (${s.disabled_reason})`).toBe('enabled');
+  }
+  const servers = await snapshotServers();
+  expect([...servers.keys()].sort(), 'instances lost or added').toEqual([...before.keys()].sort());
+  for (const s of servers.values()) expect(s.status, `${s.name}`).toBe('ACTIVE');
+  const versions = await installedVersions(Object.keys(lab.versions.new));
+  expect(versions).toEqual(lab.versions.new);
+  // The new code is what runs: every OpenStack process of every host started during the run.
+  for (const h of lab.hosts)
+    for (const unit of h.units) {
+      const at = unitStartedAt(lab, h.name, unit);
+      expect(at, `${unit} on ${h.name} is not running`).toBeDefined();
+      expect(at!, `${unit} on ${h.name} still runs the code it loaded before the run`).toBeGreaterThan(
+        startedAt,
+      );
+    }
+  for (const h of lab.hosts)
+    expect(computePin(novaConf(lab, h.name)), `pin left on ${h.name}`).toBeUndefined();
+}
+
+beforeAll(async () => {
+  lab = readLab();
+  api = new LabApi(lab);
+});
+
+afterAll(() => {
+  for (const s of states) rmSync(s, { recursive: true, force: true });
+});
+
+describe('stackhop run against the Zed lab (real OpenStack, Debian 12 point release)', () => {
+  for (const scenario of ['all-at-once', 'service-by-service', 'live-compute'] as const) {
+    it(`${scenario}: every service up on the new packages, every instance ACTIVE, no pin left`, async () => {
+      await labScript('reset');
+      expect(await installedVersions(Object.keys(lab.versions.old))).toEqual(lab.versions.old);
+      const before = await snapshotServers();
+      expect(before.size).toBe(lab.computes * lab.serversPerCompute);
+      const migrationsBefore = new Set((await api.migrations()).map((m) => m.id));
+      const state = mkdtempSync(path.join(tmpdir(), `stackhop-lab-${scenario}-`));
+      states.push(state);
+      const startedAt = Date.now();
+
+      const run = await stackhopRun(scenario, state);
+
+      expect(run.code, run.stderr.slice(-4000)).toBe(0);
+      expect(run.json.outcome.status).toBe('succeeded');
+      await expectConsistentAndUpgraded(before, startedAt);
+      // The run measured the API downtime it caused.
+      const measured = new Map((run.json.downtime ?? []).map((d) => [d.api, d]));
+      for (const a of ['identity-api', 'compute-api']) {
+        expect(measured.get(a)?.watched_s ?? 0, `${a} not probed`).toBeGreaterThan(0);
+      }
+      // The schema migrations ran for real, as the service users.
+      const { events } = await journalEvents(state);
+      const synced = events.filter((e) => e.type === 'step-succeeded' && /db-sync-/.test(e.step));
+      expect(synced.map((e) => (e.type === 'step-succeeded' ? e.step.split('/').pop() : '')).sort()).toEqual([
+        'db-sync-keystone',
+        'db-sync-nova',
+        'db-sync-placement',
+      ]);
+
+      if (scenario === 'live-compute') {
+        // The pin was in the files during the run, and is gone now (checked above).
+        expect([...run.pins]).toEqual(['zed']);
+        // Every compute was emptied by live migration before it was touched.
+        const moved = (await api.migrations()).filter((m) => !migrationsBefore.has(m.id));
+        for (const m of moved) {
+          expect(m.migration_type).toBe('live-migration');
+          expect(m.status).toBe('completed');
+        }
+        for (const h of lab.hosts.filter((x) => x.role === 'compute')) {
+          const hosted = [...before.values()].filter((s) => s['OS-EXT-SRV-ATTR:host'] === h.name);
+          if (hosted.length === 0) continue;
+          expect(
+            moved.some((m) => m.source_compute === h.name),
+            `nothing was live-migrated off ${h.name}`,
+          ).toBe(true);
+        }
+      }
+    });
+  }
+
+  it('live-compute with one compute stopped mid-run: the failure budget holds, the cloud stays consistent', async () => {
+    await labScript('reset');
+    const before = await snapshotServers();
+    const state = mkdtempSync(path.join(tmpdir(), 'stackhop-lab-fault-'));
+    states.push(state);
+    const victim = 'lab-cmp3';
+    let stopped: Promise<number> | undefined;
+    // Stop the last batch's compute once the first compute batch starts (the run is well under way).
+    const run = await stackhopRun('live-compute', state, (line) => {
+      if (stopped === undefined && /lab-cmp1/.test(line) && /disable/.test(line)) {
+        stopped = labService(victim, 'nova-compute', 'stop');
+      }
+    });
+    expect(stopped, 'the fault was never injected').toBeDefined();
+    expect(await stopped).toBe(0);
+
+    // Policy: max_failed_hosts 2, so one failed compute does not stop the others.
+    expect(run.code).not.toBe(0);
+    expect(run.json.outcome.status).toBe('failed');
+    expect(run.json.outcome.failedHosts).toEqual([victim]);
+    const services = await api.services();
+    for (const s of services.filter((x) => x.binary === 'nova-compute' && x.host !== victim)) {
+      expect(s.status, `${s.host} left disabled`).toBe('enabled');
+      expect(s.state, `${s.host}`).toBe('up');
+    }
+    // No instance lost; the ones on the stopped compute are still recorded there.
+    const after = await snapshotServers();
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const s of after.values()) {
+      if (s['OS-EXT-SRV-ATTR:host'] !== victim) expect(s.status, s.name).toBe('ACTIVE');
+    }
+    // The journal says what failed on the victim and why, and that the budget dropped only that host.
+    const { events } = await journalEvents(state);
+    expect(events.some((e) => e.type === 'step-failed' && e.host === victim)).toBe(true);
+    expect(events.filter((e) => e.type === 'host-dropped').map((e) => e.host)).toEqual([victim]);
+  });
+});
