@@ -42,6 +42,7 @@ export function cloudApiOf(cloud: Cloud, o: CloudApiOptions): CloudApi {
         enabled: s.status === 'enabled',
         up: s.state === 'up',
         ...(s.disabledReason !== null ? { disabledReason: s.disabledReason } : {}),
+        ...(s.updatedAt !== null ? { updatedAt: s.updatedAt } : {}),
       })),
     disable: async (host, binary, reason) => {
       await nova.disableService(host, binary, reason);

@@ -9,6 +9,8 @@ export interface ComputeServiceState {
   enabled: boolean;
   up: boolean;
   disabledReason?: string;
+  /** The service's last heartbeat as Nova recorded it (os-services `updated_at`), when reported. */
+  updatedAt?: string;
 }
 
 export interface ServerInfo {

@@ -4,7 +4,7 @@
 import { unitsOf } from '../../../catalog/index.js';
 import type { ServiceName } from '../../../catalog/types.js';
 import { StepFailure } from '../../../engine/driver.js';
-import { CLOUD } from '../../../plan/types.js';
+import { CLOUD, type Environment } from '../../../plan/types.js';
 import type { RealContext } from '../real-context.js';
 import { parseStatus, serviceCommand, type UnitState } from '../render/services.js';
 import type { StepIO } from '../step-io.js';
@@ -63,10 +63,62 @@ export const stopServices: ActionHandler<'stop-services'> = {
     (await allIn(rc, step.host, action.services, 'stopped')) ? 'done' : 'not-done',
 };
 
+/**
+ * After Nova services (re)start, waits until each has reported to Nova again: os-services shows a
+ * service up on its predecessor's heartbeat for service_down_time (60 s by default), and a service
+ * that is still starting (a nova-compute registering with Placement) fails if the next phase stops
+ * what it needs. The heartbeat is new when `updated_at` moves past what the API showed right after
+ * the start. Skipped, with a note, while the compute API does not answer (all-at-once starts the
+ * conductor before the API; its wait-services step waits for them all).
+ */
+async function awaitFreshHeartbeats(
+  io: StepIO,
+  step: { host: string; env?: Environment },
+  services: readonly ServiceName[],
+): Promise<void> {
+  const { rc } = io;
+  const binaries = services.filter(reportsHeartbeat);
+  if (binaries.length === 0 || rc.cloud === undefined) return;
+  const api = (await cloudOf(rc, step.host, step.env)).compute;
+  const mine = async () =>
+    (await api.services({ host: step.host })).filter((s) => binaries.includes(s.binary));
+  let before: Awaited<ReturnType<typeof mine>>;
+  try {
+    before = await mine();
+  } catch (err) {
+    io.note(`the compute API does not answer (${(err as Error).message}): not waiting for heartbeats`);
+    return;
+  }
+  const seen = new Map(before.map((s) => [s.binary, s.updatedAt]));
+  const deadline = rc.clock.now() + Math.min(HEARTBEAT_WAIT_MS, rc.pollMs * HEARTBEAT_POLLS);
+  for (;;) {
+    const now = await mine().catch(() => undefined);
+    const pending = binaries.filter((b) => {
+      const st = now?.find((s) => s.binary === b);
+      if (st === undefined || !st.up) return true;
+      // A Nova without updated_at (none seen so far) can only be judged by its up flag.
+      return st.updatedAt !== undefined && st.updatedAt === seen.get(b);
+    });
+    if (pending.length === 0) return;
+    if (rc.clock.now() >= deadline) {
+      throw new StepFailure(
+        `${step.host}: ${pending.join(', ')} started but has not reported to Nova since ` +
+          `(os-services updated_at still ${pending.map((b) => seen.get(b) ?? 'unset').join(', ')})`,
+      );
+    }
+    await rc.clock.sleep(rc.pollMs, io.ctx.signal);
+  }
+}
+
+/** At most 2 minutes (service_down_time + report_interval + start-up), and at most 60 polls. */
+const HEARTBEAT_WAIT_MS = 120_000;
+const HEARTBEAT_POLLS = 60;
+
 export const startServices: ActionHandler<'start-services'> = {
   async execute(step, action, io) {
     const list = units(io.rc, action.services);
     for (const u of list) await drive(io, step.host, u, 'start');
+    await awaitFreshHeartbeats(io, step, action.services);
     return { summary: `started ${list.join(', ')}` };
   },
   probe: async (step, action, rc) =>
@@ -77,6 +129,7 @@ export const restartServices: ActionHandler<'restart-services'> = {
   async execute(step, action, io) {
     const list = units(io.rc, action.services);
     for (const u of list) await io.must(step.host, serviceCommand(u, 'restart'));
+    await awaitFreshHeartbeats(io, step, action.services);
     return { summary: `restarted ${list.join(', ')}` };
   },
   // A restart leaves no trace to probe; running it again is harmless.

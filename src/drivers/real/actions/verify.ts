@@ -195,11 +195,31 @@ async function check(step: Step, c: VerifyCheck, io: StepIO): Promise<Verdict> {
   }
 }
 
+/**
+ * How long a services-up check waits for services that were just started to report: Nova shows a
+ * restarted service down until its first heartbeat after start-up (report_interval 10 s by default,
+ * and the start itself), and a verify that judged at once would fail a healthy upgrade. At most 60
+ * polls: runs that poll fast (tests) give up sooner.
+ */
+export const SERVICES_SETTLE_MS = 120_000;
+const SETTLE_POLLS = 60;
+
+/** A check's verdict; services-up is asked again until it holds or the settle time is over. */
+async function settledCheck(step: Step, c: VerifyCheck, io: StepIO): Promise<string | undefined> {
+  const deadline = io.rc.clock.now() + Math.min(SERVICES_SETTLE_MS, io.rc.pollMs * SETTLE_POLLS);
+  for (;;) {
+    const verdict = await check(step, c, io);
+    if (verdict === undefined || c.check !== 'services-up' || io.rc.clock.now() >= deadline) return verdict;
+    io.note(`check ${c.check}: not yet (${verdict}); asking again`);
+    await io.rc.clock.sleep(io.rc.pollMs, io.ctx.signal);
+  }
+}
+
 export const verify: ActionHandler<'verify'> = {
   async execute(step, action, io) {
     const failed: string[] = [];
     for (const c of action.checks) {
-      const verdict = await check(step, c, io);
+      const verdict = await settledCheck(step, c, io);
       io.note(`check ${c.check}: ${verdict === undefined ? 'ok' : `FAILED: ${verdict}`}`);
       if (verdict !== undefined) failed.push(`${c.check}: ${verdict}`);
     }
