@@ -196,6 +196,26 @@ describe('gaps and odd answers', () => {
     expect(reasons(d)).toContain('cmp1.example.com and cmp1 are both reported');
   });
 
+  it('the folded host keeps the name Nova knows it by (the real driver looks computes up by it)', () => {
+    const s = havanaSnapshot();
+    const rename = <T extends { host: string }>(x: T): T =>
+      x.host === 'cmp1' ? { ...x, host: 'cmp1.example.com' } : x;
+    if (s.compute.services.ok) s.compute.services = { ok: true, value: s.compute.services.value.map(rename) };
+    if (s.compute.hypervisors.ok)
+      s.compute.hypervisors = {
+        ok: true,
+        value: s.compute.hypervisors.value.map((h) =>
+          h.host === 'cmp1' ? { ...h, host: 'cmp1.example.com', hostname: 'cmp1.example.com' } : h,
+        ),
+      };
+    const d = buildInventory(s, CATALOG);
+    expect(d.doc.hosts.map((h) => h.name)).toContain('cmp1.example.com');
+    expect(d.doc.hosts.map((h) => h.name)).not.toContain('cmp1');
+    expect(reasons(d)).toContain(
+      'cmp1 and cmp1.example.com are both reported; taken as one host, cmp1.example.com',
+    );
+  });
+
   it('a shared host_ip is nobody’s address', () => {
     const s = havanaSnapshot();
     if (s.compute.hypervisors.ok)

@@ -266,13 +266,16 @@ describe('gatherSnapshot against the recorded-shaped server', () => {
     ]);
   });
 
-  it('pages the servers with limit and marker', async () => {
+  it('pages the servers with limit and marker until a page comes back empty', async () => {
+    // Five servers in pages of two: the short third page is not taken as the end, since Nova caps
+    // `limit` at its max_limit and a short page may be that cap.
     await gatherSnapshot({ env: osEnv(), pageSize: 2, http: instant });
     const pages = requests.filter((r) => r.path === '/compute/v2.1/servers/detail').map((r) => r.query);
     expect(pages).toEqual([
       '?all_tenants=1&limit=2',
       '?all_tenants=1&limit=2&marker=s2',
       '?all_tenants=1&limit=2&marker=s4',
+      '?all_tenants=1&limit=2&marker=s5',
     ]);
   });
 

@@ -97,6 +97,7 @@ describe.each(SCENARIOS.map((s) => [s] as const))('plans for random inventories:
   it('pass the checker, are well formed and deterministic', () => {
     let planned = 0;
     let withSpares = 0;
+    const pairsPlanned = new Set<string>();
     fc.assert(
       fc.property(arbInventory(CATALOG), (inv) => {
         const first = planOrInputError(inv, scenario);
@@ -111,6 +112,7 @@ describe.each(SCENARIOS.map((s) => [s] as const))('plans for random inventories:
         expect(mayRefuse(inv, scenario), `${scenario} planned an inventory it must refuse`).toEqual([]);
         if (scenario === 'parallel-compute') withSpares++;
         planned++;
+        pairsPlanned.add(`${inv.upgrade.from}→${inv.upgrade.to}`);
 
         const shape = wellFormed(first, inv, scenario);
         expect(shape, `${summary(inv)}\n${shape.slice(0, 10).join('\n')}`).toEqual([]);
@@ -132,6 +134,9 @@ describe.each(SCENARIOS.map((s) => [s] as const))('plans for random inventories:
     );
     expect(planned).toBeGreaterThan(0);
     if (scenario === 'parallel-compute') expect(withSpares).toBeGreaterThan(0);
+    // Every pack that supports the scenario was planned at least once.
+    const supporting = CATALOG.packs.filter((p) => p.unsupported?.[scenario] === undefined);
+    expect([...pairsPlanned].sort()).toEqual(supporting.map((p) => `${p.from}→${p.to}`).sort());
   });
 });
 

@@ -55,21 +55,28 @@ class Hosts {
   }
 }
 
-/** `cmp1.example.com` (neutron) and `cmp1` (nova) are one host: fold FQDNs into their short names. */
+/**
+ * `cmp1.example.com` (neutron) and `cmp1` (nova) are one host: fold the two. The name kept is the one
+ * Nova reported, because the real driver finds a compute in os-services by its inventory name; when
+ * both or neither come from Nova, the short name.
+ */
 function foldFqdns(hosts: Hosts, marks: Mark[]): void {
-  for (const [key, h] of [...hosts.byKey]) {
+  const fromNova = (x: ObservedHost) => [...x.services].some((s) => s.startsWith('nova-'));
+  for (const [key, fqdn] of [...hosts.byKey]) {
     const short = shortName(key);
-    const into = short === key ? undefined : hosts.byKey.get(short);
-    if (into === undefined) continue;
-    for (const s of h.services) into.services.add(s);
-    for (const s of h.unknown) into.unknown.add(s);
-    for (const s of h.down) into.down.add(s);
-    if (h.hostIps !== undefined) into.hostIps = [...(into.hostIps ?? []), ...h.hostIps];
-    hosts.byKey.delete(key);
+    const shortHost = short === key ? undefined : hosts.byKey.get(short);
+    if (shortHost === undefined) continue;
+    const keepFqdn = fromNova(fqdn) && !fromNova(shortHost);
+    const [into, from] = keepFqdn ? [fqdn, shortHost] : [shortHost, fqdn];
+    for (const s of from.services) into.services.add(s);
+    for (const s of from.unknown) into.unknown.add(s);
+    for (const s of from.down) into.down.add(s);
+    if (from.hostIps !== undefined) into.hostIps = [...(into.hostIps ?? []), ...from.hostIps];
+    hosts.byKey.delete(keepFqdn ? short : key);
     marks.push({
       field: `hosts.${into.name}`,
       kind: 'guessed',
-      reason: `${h.name} and ${into.name} are both reported; taken as one host, ${into.name}`,
+      reason: `${from.name} and ${into.name} are both reported; taken as one host, ${into.name}${keepFqdn ? ' (the name Nova knows it by)' : ''}`,
     });
   }
 }

@@ -151,6 +151,8 @@ async function expectConsistentAndUpgraded(before: Map<string, Server>, startedA
 beforeAll(async () => {
   lab = readLab();
   api = new LabApi(lab);
+  // The archive must offer a newer build, or every scenario would pass without changing anything.
+  expect(lab.versions.new).not.toEqual(lab.versions.old);
 });
 
 afterAll(() => {
@@ -179,8 +181,13 @@ describe('stackhop run against the Zed lab (real OpenStack, Debian 12 point rele
       for (const a of ['identity-api', 'compute-api']) {
         expect(measured.get(a)?.watched_s ?? 0, `${a} not probed`).toBeGreaterThan(0);
       }
-      // The schema migrations ran for real, as the service users.
+      // The schema migrations ran for real, as the service users; every host had its own package step
+      // (the lab's hosts share one dpkg, so the versions alone cannot show that).
       const { events } = await journalEvents(state);
+      const upgradedHosts = new Set(
+        events.flatMap((e) => (e.type === 'step-succeeded' && /\/upgrade$/.test(e.step) ? [e.host] : [])),
+      );
+      expect([...upgradedHosts].sort()).toEqual(lab.hosts.map((h) => h.name).sort());
       const synced = events.filter((e) => e.type === 'step-succeeded' && /db-sync-/.test(e.step));
       expect(synced.map((e) => (e.type === 'step-succeeded' ? e.step.split('/').pop() : '')).sort()).toEqual([
         'db-sync-keystone',

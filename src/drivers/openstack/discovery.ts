@@ -172,8 +172,9 @@ export async function countServerFlavors(
       }
     }
     const last = body.servers.at(-1);
-    // A short page ends the listing; a page with nothing new means the marker was ignored.
-    if (body.servers.length < limit || last === undefined || fresh === 0) return out;
+    // Only an empty page ends the listing: Nova caps `limit` at its [api] max_limit, so a page shorter
+    // than asked for may not be the last. A page with nothing new means the marker was ignored.
+    if (last === undefined || fresh === 0) return out;
     marker = last.id;
   }
   return out;

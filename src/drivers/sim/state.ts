@@ -15,6 +15,7 @@ import type {
   UpgradePack,
 } from '../../catalog/types.js';
 import type { Host, Inventory } from '../../inventory/types.js';
+import { installedRelease } from '../../plan/check/state.js';
 import { effectiveSpareHosts } from '../../plan/planners/spare-hosts.js';
 import { type ResolvedFacts, resolveFacts } from '../../plan/step-estimate.js';
 import type { Environment } from '../../plan/types.js';
@@ -58,8 +59,12 @@ export function createTwinContext(
   const { from: fromName, to: toName } = inventory.upgrade;
   const pack = findPack(catalog, fromName, toName);
   if (pack === undefined) throw new Error(`the catalog has no upgrade pack for ${fromName} → ${toName}`);
-  const from = releaseOf(catalog, fromName);
   const to = releaseOf(catalog, toName);
+  // A point-release update has one release name at both ends: the code installed before the package
+  // step gets its own name, so the twin (probes, the mixed-version window, what is not yet on the
+  // target) tells it from the code after, as the checker does.
+  const installed = releaseOf(catalog, fromName);
+  const from = fromName === toName ? { ...installed, name: installedRelease(fromName, toName) } : installed;
   const computes = inventory.hosts.filter((h) => h.services.includes(COMPUTE)).length;
   const facts = resolveFacts(inventory.facts, computes);
   const perHost = Math.ceil(facts.instances / Math.max(computes, 1));
@@ -73,7 +78,7 @@ export function createTwinContext(
     to,
     facts,
     def: (name) => serviceDef(to, name),
-    release: (name) => releaseOf(catalog, name),
+    release: (name) => (name === from.name ? from : releaseOf(catalog, name)),
     links: to.rpc?.links ?? from.rpc?.links ?? [],
     parallelEdits: new Set(pack.parallelEnvironment.map((e) => e.id)),
     parallelNeutronEdits: new Set(pack.parallelNeutron.map((e) => e.id)),

@@ -362,7 +362,7 @@ export class Kit {
             kind: 'backup-database',
             databases: [
               database,
-              ...(opts.database === undefined ? (ctx.to.extraDatabases?.[project] ?? []) : []),
+              ...(opts.database === undefined ? (ctx.from.extraDatabases?.[project] ?? []) : []),
             ],
           },
           { after },

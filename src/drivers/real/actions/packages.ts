@@ -69,12 +69,24 @@ async function packagesBehind(
     candidateQuery(rc.profile, installed),
     signal !== undefined ? { signal } : {},
   );
+  if (r.code !== 0) {
+    throw new StepFailure(`${host}: cannot read the candidate versions (exit ${r.code})`, {
+      command: candidateQuery(rc.profile, installed),
+      exitCode: r.code,
+      stderrTail: rc.redactor.redact(r.stderr.trim().split('\n').slice(-5).join('\n')),
+    });
+  }
   if (rc.profile.packageManager !== 'apt') return /updates available/.test(r.stdout) ? installed : [];
   const policy = parsePolicy(r.stdout);
-  return installed.filter((p) => {
-    const v = policy.get(p);
-    return v?.candidate !== undefined && v.candidate !== versions.get(p);
-  });
+  // A package apt does not list, or lists without a candidate, cannot be judged: not "up to date".
+  const unknown = installed.filter((p) => policy.get(p)?.candidate === undefined);
+  if (unknown.length > 0) {
+    throw new StepFailure(
+      `${host}: apt knows no candidate version of ${unknown.join(', ')} (is the package index current?)`,
+      { command: candidateQuery(rc.profile, installed) },
+    );
+  }
+  return installed.filter((p) => policy.get(p)?.candidate !== versions.get(p));
 }
 
 /**

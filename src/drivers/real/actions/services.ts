@@ -63,41 +63,71 @@ export const stopServices: ActionHandler<'stop-services'> = {
     (await allIn(rc, step.host, action.services, 'stopped')) ? 'done' : 'not-done',
 };
 
+/** Binary → its last heartbeat; undefined: listed without `updated_at`; null: not listed (yet). */
+type Heartbeats = Map<string, string | undefined | null>;
+
+/**
+ * The os-services `updated_at` of the step's heartbeat services on its host, or undefined while the
+ * compute API does not answer (or none of the services keeps a heartbeat).
+ */
+async function readHeartbeats(
+  io: StepIO,
+  step: { host: string; env?: Environment },
+  services: readonly ServiceName[],
+): Promise<Heartbeats | undefined> {
+  const binaries = services.filter(reportsHeartbeat);
+  if (binaries.length === 0 || io.rc.cloud === undefined) return undefined;
+  try {
+    const api = (await cloudOf(io.rc, step.host, step.env)).compute;
+    const states = await api.services({ host: step.host });
+    return new Map(
+      binaries.map((b) => {
+        const st = states.find((s) => s.binary === b);
+        return [b, st === undefined ? null : st.updatedAt];
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * After Nova services (re)start, waits until each has reported to Nova again: os-services shows a
  * service up on its predecessor's heartbeat for service_down_time (60 s by default), and a service
  * that is still starting (a nova-compute registering with Placement) fails if the next phase stops
- * what it needs. The heartbeat is new when `updated_at` moves past what the API showed right after
- * the start. Skipped, with a note, while the compute API does not answer (all-at-once starts the
- * conductor before the API; its wait-services step waits for them all).
+ * what it needs. A heartbeat is new when `updated_at` moves past the baseline: read before a start
+ * (a stopped service cannot report), after a restart. Without a baseline (the compute API was down)
+ * the wait takes one once the API answers if this step started nova-api itself, and is skipped with a
+ * note otherwise (all-at-once starts the conductor before the API; its wait-services step waits).
  */
 async function awaitFreshHeartbeats(
   io: StepIO,
   step: { host: string; env?: Environment },
   services: readonly ServiceName[],
+  baseline: Heartbeats | undefined,
 ): Promise<void> {
   const { rc } = io;
   const binaries = services.filter(reportsHeartbeat);
   if (binaries.length === 0 || rc.cloud === undefined) return;
-  const api = (await cloudOf(rc, step.host, step.env)).compute;
-  const mine = async () =>
-    (await api.services({ host: step.host })).filter((s) => binaries.includes(s.binary));
-  let before: Awaited<ReturnType<typeof mine>>;
-  try {
-    before = await mine();
-  } catch (err) {
-    io.note(`the compute API does not answer (${(err as Error).message}): not waiting for heartbeats`);
+  const deadline = rc.clock.now() + Math.min(HEARTBEAT_WAIT_MS, rc.pollMs * HEARTBEAT_POLLS);
+  let seen = baseline;
+  while (seen === undefined && services.includes('nova-api') && rc.clock.now() < deadline) {
+    await rc.clock.sleep(rc.pollMs, io.ctx.signal);
+    seen = await readHeartbeats(io, step, services);
+  }
+  if (seen === undefined) {
+    io.note(`the compute API did not answer: not waiting for ${binaries.join(', ')} to report`);
     return;
   }
-  const seen = new Map(before.map((s) => [s.binary, s.updatedAt]));
-  const deadline = rc.clock.now() + Math.min(HEARTBEAT_WAIT_MS, rc.pollMs * HEARTBEAT_POLLS);
   for (;;) {
-    const now = await mine().catch(() => undefined);
+    const now = await readHeartbeats(io, step, services);
     const pending = binaries.filter((b) => {
-      const st = now?.find((s) => s.binary === b);
-      if (st === undefined || !st.up) return true;
-      // A Nova without updated_at (none seen so far) can only be judged by its up flag.
-      return st.updatedAt !== undefined && st.updatedAt === seen.get(b);
+      const at = now?.get(b);
+      // Not listed yet (a first start), or the API did not answer: still waiting.
+      if (at === null || now === undefined) return true;
+      // A Nova that never showed updated_at for it can only be judged by the next check's up flag.
+      if (at === undefined) return typeof seen.get(b) === 'string';
+      return at === seen.get(b);
     });
     if (pending.length === 0) return;
     if (rc.clock.now() >= deadline) {
@@ -117,8 +147,9 @@ const HEARTBEAT_POLLS = 60;
 export const startServices: ActionHandler<'start-services'> = {
   async execute(step, action, io) {
     const list = units(io.rc, action.services);
+    const baseline = await readHeartbeats(io, step, action.services);
     for (const u of list) await drive(io, step.host, u, 'start');
-    await awaitFreshHeartbeats(io, step, action.services);
+    await awaitFreshHeartbeats(io, step, action.services, baseline);
     return { summary: `started ${list.join(', ')}` };
   },
   probe: async (step, action, rc) =>
@@ -129,7 +160,7 @@ export const restartServices: ActionHandler<'restart-services'> = {
   async execute(step, action, io) {
     const list = units(io.rc, action.services);
     for (const u of list) await io.must(step.host, serviceCommand(u, 'restart'));
-    await awaitFreshHeartbeats(io, step, action.services);
+    await awaitFreshHeartbeats(io, step, action.services, await readHeartbeats(io, step, action.services));
     return { summary: `restarted ${list.join(', ')}` };
   },
   // A restart leaves no trace to probe; running it again is harmless.

@@ -306,6 +306,8 @@ describe('point releases: candidate versions', () => {
 
   it('asks apt-cache for exactly the named packages', () => {
     expect(argvThroughShell(candidateQuery(UBUNTU, ['python3-nova', 'nova-common']))).toEqual([
+      'env',
+      'LC_ALL=C',
       'apt-cache',
       'policy',
       'python3-nova',

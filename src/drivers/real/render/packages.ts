@@ -16,7 +16,8 @@ export const APT_LOCK_WAIT = ['-o', 'DPkg::Lock::Timeout=600'] as const;
  */
 export function refreshCommand(profile: DistroProfile, retryDelayS = 5): string {
   if (profile.packageManager !== 'apt') return shellCommand(['yum', '-q', 'makecache']);
-  const update = shellCommand(['apt-get', '-q', ...APT_LOCK_WAIT, 'update']);
+  // In C, so that the lock message reads the same on every host.
+  const update = shellCommand(['env', 'LC_ALL=C', 'apt-get', '-q', ...APT_LOCK_WAIT, 'update']);
   return [
     'n=0',
     'while :; do',
@@ -127,8 +128,11 @@ export function compareVersions(a: string, b: string): number {
  * the upstream version does not change.
  */
 export function candidateQuery(profile: DistroProfile, packages: readonly string[]): string {
-  if (profile.packageManager === 'apt') return shellCommand(['apt-cache', 'policy', ...packages]);
-  return `${shellCommand(['yum', '-q', 'check-update', ...packages])}; test $? -ne 100 || echo "updates available"`;
+  // apt-cache prints "Installed:" / "Candidate:" in the host's language: C, so they parse everywhere.
+  if (profile.packageManager === 'apt')
+    return shellCommand(['env', 'LC_ALL=C', 'apt-cache', 'policy', ...packages]);
+  // check-update exits 100 when there are updates, 1 on an error, 0 when there are none.
+  return `${shellCommand(['env', 'LC_ALL=C', 'yum', '-q', 'check-update', ...packages])}; rc=$?; if [ $rc -eq 100 ]; then echo "updates available"; exit 0; fi; exit $rc`;
 }
 
 /** `apt-cache policy` output → package → { installed, candidate }; `(none)` means not installed. */
