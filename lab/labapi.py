@@ -123,6 +123,9 @@ class Cloud:
         q = f'?binary={binary}' if binary else ''
         return self.nova('GET', '/os-services' + q)['services']
 
+    def all_servers(self):
+        return self.nova('GET', '/servers/detail?all_tenants=1')['servers']
+
     def lab_servers(self):
         out = self.nova('GET', '/servers/detail?all_tenants=1&limit=1000', mv='2.74')['servers']
         return [s for s in out if s['name'].startswith('lab-vm-')]
@@ -305,6 +308,11 @@ def ensure_servers(c, hosts, timeout, fix_errors=True):
     if flavor is None:
         cmd_flavor(c, None)
         flavor = c.flavor_id()
+    # Anything else (a smoke-test server a run left behind) is not part of the lab's starting state.
+    for s in c.all_servers():
+        if not s['name'].startswith('lab-vm-'):
+            log(f'{s["name"]}: not a lab server: deleting {s["id"]}')
+            delete_server(c, s['id'])
     by_name = {}
     for s in c.lab_servers():
         by_name.setdefault(s['name'], []).append(s)
