@@ -63,8 +63,8 @@ export const stopServices: ActionHandler<'stop-services'> = {
     (await allIn(rc, step.host, action.services, 'stopped')) ? 'done' : 'not-done',
 };
 
-/** Binary → its last heartbeat; undefined: listed without `updated_at`; null: not listed (yet). */
-type Heartbeats = Map<string, string | undefined | null>;
+/** Binary → whether Nova shows it up and its last heartbeat (`updated_at`); null: not listed (yet). */
+type Heartbeats = Map<string, { up: boolean; at: string | undefined } | null>;
 
 /**
  * The os-services `updated_at` of the step's heartbeat services on its host, or undefined while the
@@ -83,7 +83,7 @@ async function readHeartbeats(
     return new Map(
       binaries.map((b) => {
         const st = states.find((s) => s.binary === b);
-        return [b, st === undefined ? null : st.updatedAt];
+        return [b, st === undefined ? null : { up: st.up, at: st.updatedAt }];
       }),
     );
   } catch {
@@ -122,18 +122,19 @@ async function awaitFreshHeartbeats(
   for (;;) {
     const now = await readHeartbeats(io, step, services);
     const pending = binaries.filter((b) => {
-      const at = now?.get(b);
-      // Not listed yet (a first start), or the API did not answer: still waiting.
-      if (at === null || now === undefined) return true;
-      // A Nova that never showed updated_at for it can only be judged by the next check's up flag.
-      if (at === undefined) return typeof seen.get(b) === 'string';
-      return at === seen.get(b);
+      const cur = now?.get(b);
+      // Not listed yet (a first start), down, or the API did not answer: still waiting.
+      if (cur === null || cur === undefined || !cur.up) return true;
+      const before = seen.get(b)?.at;
+      // A Nova that never showed updated_at for it can only be judged by its up flag.
+      if (cur.at === undefined) return before !== undefined;
+      return cur.at === before;
     });
     if (pending.length === 0) return;
     if (rc.clock.now() >= deadline) {
       throw new StepFailure(
         `${step.host}: ${pending.join(', ')} started but has not reported to Nova since ` +
-          `(os-services updated_at still ${pending.map((b) => seen.get(b) ?? 'unset').join(', ')})`,
+          `(os-services updated_at still ${pending.map((b) => seen.get(b)?.at ?? 'unset').join(', ')})`,
       );
     }
     await rc.clock.sleep(rc.pollMs, io.ctx.signal);
