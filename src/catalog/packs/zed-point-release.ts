@@ -7,81 +7,58 @@
 //   - run the db syncs (they are no-ops between point releases unless a backport adds a migration);
 //   - conductor first, API last among the controllers; computes after them.
 
-import { ZED_NOVA_SERVICES } from '../releases/zed.js';
-import type { DbSyncDef, UpgradePack } from '../types.js';
+import { ZED, ZED_NOVA_SERVICES } from '../releases/zed.js';
+import type { DbSyncDef, ProjectName, UpgradePack } from '../types.js';
 
-// Heads are the newest alembic revisions Debian's Zed packages ship. Glance, neutron and cinder are not
-// in the lab, so their version commands are not catalogued yet: no schema check is planned for them.
+/**
+ * One project's sync within Zed: the head before and after is the release's own (`ZED.schemaHeads`),
+ * since a point release changes no schema unless a backport adds a migration. Glance, neutron and
+ * cinder are not in the lab, so their version commands are not catalogued yet: no schema check is
+ * planned for them.
+ */
+function pointSync(
+  project: ProjectName,
+  commands: readonly string[],
+  o: { asUser: string; fixed_s: number; versionCommand?: string; down?: string },
+): DbSyncDef {
+  const head = ZED.schemaHeads[project] ?? '';
+  return {
+    project,
+    commands,
+    asUser: o.asUser,
+    versionCommand: o.versionCommand ?? '',
+    fromHead: head,
+    toHead: head,
+    heavy: [],
+    fixed_s: o.fixed_s,
+    downWhileRunning: o.down ?? 'nothing between point releases',
+  };
+}
+
 const DB_SYNC: readonly DbSyncDef[] = [
-  {
-    project: 'keystone',
-    commands: ['keystone-manage db_sync'],
+  // keystone 22 has alembic expand and contract branches; db_version prints the expand head
+  // (keystone/common/sql/upgrades.py get_db_version).
+  pointSync('keystone', ['keystone-manage db_sync'], {
     asUser: 'keystone',
-    // keystone 22 has alembic expand and contract branches; db_version prints the expand head
-    // (keystone/common/sql/upgrades.py get_db_version), which is 29e87d24a316 through Zed.
+    fixed_s: 20,
     versionCommand: 'keystone-manage db_version',
-    fromHead: '29e87d24a316',
-    toHead: '29e87d24a316',
-    heavy: [],
-    fixed_s: 20,
-    downWhileRunning: 'nothing between point releases (expand-only, KS-UPG)',
-  },
-  {
-    project: 'placement',
-    commands: ['placement-manage db sync'],
+    down: 'nothing between point releases (expand-only, KS-UPG)',
+  }),
+  pointSync('placement', ['placement-manage db sync'], {
     asUser: 'placement',
-    versionCommand: 'placement-manage db version',
-    fromHead: '422ece571366',
-    toHead: '422ece571366',
-    heavy: [],
     fixed_s: 10,
-    downWhileRunning: 'nothing between point releases',
-  },
-  {
-    project: 'glance',
-    commands: ['glance-manage db_sync'],
-    asUser: 'glance',
-    versionCommand: '',
-    fromHead: 'zed',
-    toHead: 'zed',
-    heavy: [],
-    fixed_s: 15,
-    downWhileRunning: 'nothing between point releases',
-  },
-  {
-    project: 'nova',
-    // The API database first: the cell databases' sync reads the cell mappings from it (NOVA-UPG).
-    commands: ['nova-manage api_db sync', 'nova-manage db sync'],
+    versionCommand: 'placement-manage db version',
+  }),
+  pointSync('glance', ['glance-manage db_sync'], { asUser: 'glance', fixed_s: 15 }),
+  // The API database first: the cell databases' sync reads the cell mappings from it (NOVA-UPG).
+  pointSync('nova', ['nova-manage api_db sync', 'nova-manage db sync'], {
     asUser: 'nova',
-    versionCommand: 'nova-manage db version',
-    fromHead: 'ccb0fa1a2252',
-    toHead: 'ccb0fa1a2252',
-    heavy: [],
     fixed_s: 25,
-    downWhileRunning: 'nothing between point releases (no schema change)',
-  },
-  {
-    project: 'neutron',
-    commands: ['neutron-db-manage upgrade heads'],
-    asUser: 'neutron',
-    versionCommand: '',
-    fromHead: 'zed',
-    toHead: 'zed',
-    heavy: [],
-    fixed_s: 20,
-    downWhileRunning: 'nothing between point releases',
-  },
-  {
-    project: 'cinder',
-    commands: ['cinder-manage db sync'],
-    asUser: 'cinder',
-    versionCommand: '',
-    fromHead: 'zed',
-    toHead: 'zed',
-    heavy: [],
-    fixed_s: 15,
-    downWhileRunning: 'nothing between point releases',
-  },
+    versionCommand: 'nova-manage db version',
+    down: 'nothing between point releases (no schema change)',
+  }),
+  pointSync('neutron', ['neutron-db-manage upgrade heads'], { asUser: 'neutron', fixed_s: 20 }),
+  pointSync('cinder', ['cinder-manage db sync'], { asUser: 'cinder', fixed_s: 15 }),
 ];
 
 export const ZED_POINT_RELEASE: UpgradePack = {

@@ -167,8 +167,9 @@ export const ZED: ReleaseDef = {
   roles: ROLES,
   // The monolithic OVS plug-in went in Juno and nova-network in Rocky: ML2 only.
   networking: ['neutron-ml2'],
-  // Glance, neutron and cinder heads are placeholders the twin tracks; the pack has no version command
-  // for them, so no real host is ever checked against these.
+  // Newest alembic revisions in Debian's Zed packages (keystone: its expand branch's head). Glance,
+  // neutron and cinder heads are placeholders the twin tracks; the pack has no version command for
+  // them, so no real host is ever checked against these.
   schemaHeads: {
     nova: 'ccb0fa1a2252',
     keystone: '29e87d24a316',
