@@ -1,36 +1,20 @@
 // `stackhop discover` against the real Zed lab, then `plan` on the inventory it wrote.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type LabInfo, labEnv, REPO, readLab } from './lab.js';
+import { readLab, stackhopCli } from './lab.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'stackhop-lab-discover-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function stackhop(
-  args: readonly string[],
-  lab: LabInfo,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/run.ts', ...args],
-      { cwd: REPO, env: { ...process.env, ...labEnv(lab) }, timeout: 120_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
-    );
-  });
-}
 
 describe('stackhop discover against the Zed lab', () => {
   it('writes an inventory of what runs where, marking its guesses, that validates and plans', async () => {
     const lab = readLab();
     const file = path.join(dir, 'discovered.yaml');
-    const d = await stackhop(['discover', '--os-cloud', lab.cloud, '-o', file], lab);
+    const d = await stackhopCli(['discover', '--os-cloud', lab.cloud, '-o', file], lab);
     expect(d.code, d.stderr).toBe(0);
     const text = readFileSync(file, 'utf8');
     const doc = parse(text) as {
@@ -54,10 +38,10 @@ describe('stackhop discover against the Zed lab', () => {
     }
     expect(doc.facts?.instances).toBe(lab.computes * lab.serversPerCompute);
 
-    const v = await stackhop(['validate', file], lab);
+    const v = await stackhopCli(['validate', file], lab);
     expect(v.code, v.stderr).toBe(0);
     for (const scenario of ['all-at-once', 'service-by-service', 'live-compute']) {
-      const p = await stackhop(['plan', file, '--scenario', scenario], lab);
+      const p = await stackhopCli(['plan', file, '--scenario', scenario], lab);
       expect(p.code, `${scenario}: ${p.stderr}`).toBe(0);
       expect(p.stdout).toContain(`scenario         ${scenario}`);
     }

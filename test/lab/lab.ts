@@ -6,7 +6,7 @@
 // host's own config folders and `service` is the lab's init system. Everything else is the machine's:
 // real apt-get, dpkg, su, nova-manage, mysqldump.
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -184,4 +184,31 @@ export function computePin(conf: string): string | undefined {
     }
   }
   return undefined;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `stackhop ARGS` as the operator types it, with the lab's credentials in the environment. */
+export function stackhopCli(args: readonly string[], lab: LabInfo): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
+      cwd: REPO,
+      env: { ...process.env, ...labEnv(lab) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -2,7 +2,6 @@
 // bookworm-security's (a real package change), through real SSH, real nova-manage, real restarts and
 // the real Nova API. Each scenario starts from a reset lab (old packages, pristine configs, all up).
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,16 +10,16 @@ import type { ScenarioId } from '../../src/catalog/types.js';
 import { journalEvents } from '../support/real-runs.js';
 import { LabApi, type Server } from './api.js';
 import {
+  type CliResult,
   computePin,
   installedVersions,
   LAB_INVENTORY,
   type LabInfo,
-  labEnv,
   labScript,
   labService,
   novaConf,
-  REPO,
   readLab,
+  stackhopCli,
   unitStartedAt,
 } from './lab.js';
 
@@ -40,39 +39,11 @@ let lab: LabInfo;
 let api: LabApi;
 const states: string[] = [];
 
-/** `stackhop run` as the operator types it, with the lab's credentials in the environment. */
-function stackhopRun(
-  scenario: ScenarioId,
-  state: string,
-  onProgress?: (line: string) => void,
-): Promise<RunOutput> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/run.ts',
-      'run',
-      LAB_INVENTORY,
-      '--scenario',
-      scenario,
-      '--yes',
-      '--json',
-      '--state',
-      state,
-    ],
-    { cwd: REPO, env: { ...process.env, ...labEnv(lab) }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    const text = d.toString();
-    stderr += text;
-    if (onProgress !== undefined) for (const line of text.split('\n')) if (line !== '') onProgress(line);
-  });
+/**
+ * `stackhop run --json` on the lab inventory, watching every lab host's nova.conf for the compute pin
+ * while it goes on.
+ */
+async function stackhopRun(scenario: ScenarioId, state: string): Promise<RunOutput> {
   const pins = new Set<string>();
   const watch = setInterval(() => {
     for (const h of lab.hosts) {
@@ -80,43 +51,22 @@ function stackhopRun(
       if (pin !== undefined) pins.add(pin);
     }
   }, 250);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearInterval(watch);
-      try {
-        const json = JSON.parse(stdout.trim()) as RunOutput['json'];
-        resolve({ code, json, stderr, pins });
-      } catch {
-        reject(
-          new Error(
-            `stackhop run printed no JSON summary (exit ${code}):\n${stdout}\n${stderr.slice(-4000)}`,
-          ),
-        );
-      }
-    });
-  });
-}
-
-/** Any other stackhop command, with the lab's environment. */
-function stackhop(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], {
-      cwd: REPO,
-      env: { ...process.env, ...labEnv(lab) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  let r: CliResult;
+  try {
+    r = await stackhopCli(
+      ['run', LAB_INVENTORY, '--scenario', scenario, '--yes', '--json', '--state', state],
+      lab,
+    );
+  } finally {
+    clearInterval(watch);
+  }
+  try {
+    return { code: r.code, json: JSON.parse(r.stdout.trim()) as RunOutput['json'], stderr: r.stderr, pins };
+  } catch {
+    throw new Error(
+      `stackhop run printed no JSON summary (exit ${r.code}):\n${r.stdout}\n${r.stderr.slice(-4000)}`,
+    );
+  }
 }
 
 async function snapshotServers(): Promise<Map<string, Server>> {
@@ -265,7 +215,7 @@ describe('stackhop run against the Zed lab (real OpenStack, Debian 12 point rele
 
     // The operator brings the compute back and resumes: the run finishes where it stopped.
     expect(await labService(victim, 'nova-compute', 'start')).toBe(0);
-    const resumed = await stackhop(['resume', run.json.run, '--state', state, '--json']);
+    const resumed = await stackhopCli(['resume', run.json.run, '--state', state, '--json'], lab);
     expect(resumed.code, resumed.stderr.slice(-4000)).toBe(0);
     expect(JSON.parse(resumed.stdout.trim()).outcome?.status).toBe('succeeded');
     const versions = await installedVersions(Object.keys(lab.versions.new));
