@@ -1,6 +1,8 @@
 // Ctrl-C during a run: the first pauses it (running steps finish, the journal says paused, `resume`
 // continues), a second aborts running steps. Before the engine starts (pre-flight, the confirmation),
-// a signal cancels: nothing has changed yet. The handlers live only as long as the run.
+// a signal cancels: nothing has changed yet. SIGUSR1 holds the run in the same process and SIGUSR2
+// lets it carry on: that is how `stackhop serve` pauses and resumes a run another process drives
+// (SIGTERM, as from `stackhop abort`, aborts). The handlers live only as long as the run.
 
 import type { Engine } from '../engine/engine.js';
 
@@ -28,8 +30,20 @@ export function interruptible(write: (line: string) => void): {
       engine.abort(`aborted (${signal})`);
     }
   };
+  const onHold = () => {
+    if (engine === undefined) return;
+    write('stackhop: held (SIGUSR1): running steps finish, nothing new starts until SIGUSR2');
+    engine.hold('paused by the operator (dashboard or SIGUSR1)');
+  };
+  const onCarryOn = () => {
+    if (engine === undefined) return;
+    write('stackhop: carrying on (SIGUSR2)');
+    engine.carryOn();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGUSR1', onHold);
+  process.on('SIGUSR2', onCarryOn);
   return {
     beforeStart: early.signal,
     control: (e) => {
@@ -38,6 +52,8 @@ export function interruptible(write: (line: string) => void): {
     release: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGUSR1', onHold);
+      process.off('SIGUSR2', onCarryOn);
     },
   };
 }

@@ -106,7 +106,11 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     .option('--rehearse-rejected', 'rehearse a plan the checker rejects, to see how it breaks')
     .option('--state <dir>', 'state directory (journal, twin)', '.stackhop')
     .option('--parallelism <n>', 'steps running at once across the cloud')
-    .option('--json', 'print the outcome and measurements as JSON')
+    .option(
+      '--pace <n>',
+      'run the twin at N virtual seconds per real second (to watch it live, e.g. in `stackhop serve`)',
+    )
+    .option('--json', 'print every event as one JSON line, then the outcome and measurements')
     .option('-q, --quiet', 'no progress lines')
     .action(async (file, opts) => {
       const { rehearseCommand, parseSeed } = await import('./commands/rehearse.js');
@@ -123,6 +127,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
           ...(opts.parallelism === undefined
             ? {}
             : { parallelism: parsePositive(opts.parallelism, '--parallelism') }),
+          ...(opts.pace === undefined ? {} : { pace: parsePositive(opts.pace, '--pace') }),
         }),
       );
     });
@@ -182,7 +187,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
       '--step-timeout <duration>',
       'longest any step may run, e.g. 20m (default: 10× its estimate, at least 1 h; drains 24 h)',
     )
-    .option('--json', 'print the outcome as JSON')
+    .option('--json', 'print every event as one JSON line, then the outcome')
     .option('-q, --quiet', 'no progress lines')
     .action(async (file, opts) => {
       const { runCommand } = await import('./commands/run.js');
@@ -226,7 +231,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     .option('--state <dir>', 'state directory', '.stackhop')
     .option('--approve-gates', 'approve every operator gate without asking')
     .option('--poll-interval <duration>', 'how often to poll service states and APIs', '2s')
-    .option('--json', 'print the outcome as JSON')
+    .option('--json', 'print every event as one JSON line, then the outcome')
     .option('-q, --quiet', 'no progress lines')
     .action(async (runId, opts) => {
       const { rollbackCommand } = await import('./commands/rollback.js');
@@ -241,6 +246,39 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
           pollMs: parseDuration(opts.pollInterval, '--poll-interval') * 1000,
         }),
       );
+    });
+
+  program
+    .command('report')
+    .description('the upgrade report of a run or rehearsal: one self-contained HTML page, JSON, or a summary')
+    .argument('<run>', 'run id')
+    .option('--state <dir>', 'state directory', '.stackhop')
+    .option(
+      '--html <file>',
+      'write the report as one self-contained HTML file (atomically) and print its path',
+    )
+    .option('--json', 'print the report as JSON (stackhop.report/v1)')
+    .action(async (runId, opts) => {
+      const { reportCommand } = await import('./commands/report.js');
+      await run(
+        reportCommand(runId, {
+          state: opts.state,
+          ...(opts.html === undefined ? {} : { html: opts.html }),
+          json: opts.json === true,
+        }),
+      );
+    });
+
+  program
+    .command('serve')
+    .description('the dashboard: live progress of a run or rehearsal, its report, pause / resume / abort')
+    .argument('[run]', 'run id (default: the newest run)')
+    .option('--state <dir>', 'state directory', '.stackhop')
+    .option('--port <port>', 'TCP port (0: any free port)', String(8470))
+    .option('--bind <address>', 'address to listen on (loopback unless you mean otherwise)', '127.0.0.1')
+    .action(async (runId, opts) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      await run(serveCommand(runId, { state: opts.state, port: parsePort(opts.port), bind: opts.bind }));
     });
 
   program
@@ -259,7 +297,7 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     .description('continue a run from its journal: done steps are skipped, running ones probed')
     .argument('<run>', 'run id')
     .option('--state <dir>', 'state directory', '.stackhop')
-    .option('--json', 'print the outcome as JSON')
+    .option('--json', 'print every event as one JSON line, then the outcome')
     .option('-q, --quiet', 'no progress lines')
     .option('--clear-faults', 'rehearsals: go on without the injected faults (as if the hosts were fixed)')
     .option('--approve-gates', 'real runs: approve every operator gate without asking')
@@ -284,6 +322,16 @@ export function buildProgram(run: (result: Promise<CommandResult>) => Promise<vo
     });
 
   return program;
+}
+
+function parsePort(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) {
+    throw new StackhopError('ERR_USAGE', `--port: "${text}" is not a TCP port (0–65535)`, {
+      exitCode: EXIT_BAD_INPUT,
+    });
+  }
+  return n;
 }
 
 function parsePositive(text: string, option: string): number {

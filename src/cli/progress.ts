@@ -1,91 +1,132 @@
-// The run's progress as plain lines, for a terminal or a log: one line when a phase starts and when it
-// is done, one per failure, dropped host, gate and restored compute — never one per step (a 10,000-compute
-// run has 150,000 of them). Times are offsets from the start of the run (virtual in a rehearsal).
+// How a run shows its progress while it runs, chosen once per command: a live panel on a terminal, plain
+// lines when the output is a file or a pipe, one JSON event per line for machines, or nothing. Every mode
+// reads the engine's event stream (and the plan, for names and totals) and nothing else.
 
+import type { EngineListener } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
-import { formatDuration } from '../plan/render/duration.js';
 import type { Plan } from '../plan/types.js';
+import { RunTracker } from '../view/run-tracker.js';
+import { renderPanel } from './progress-panel.js';
 
 export interface ProgressSink {
   write(line: string): void;
 }
 
-export function progressReporter(plan: Plan, sink: ProgressSink): (e: EngineEvent) => void {
-  const phaseOf = new Map(plan.steps.map((s) => [s.id, s.phase]));
-  const total = new Map<string, number>();
-  for (const s of plan.steps) total.set(s.phase, (total.get(s.phase) ?? 0) + 1);
-  const titles = new Map(plan.phases.map((p) => [p.id, p.title]));
-  const done = new Map<string, number>();
-  const started = new Set<string>();
-  let t0: number | undefined;
-  const at = (t: number) => `[+${formatDuration((t - (t0 ?? t)) / 1000).padStart(9)}]`;
-  const line = (t: number, text: string) => sink.write(`${at(t)} ${text}`);
+export type ProgressMode = 'panel' | 'lines' | 'json' | 'quiet';
 
-  const finishOne = (step: string, t: number) => {
-    const phase = phaseOf.get(step);
-    if (phase === undefined) return;
-    const n = (done.get(phase) ?? 0) + 1;
-    done.set(phase, n);
-    if (n === total.get(phase)) line(t, `✓ ${phase} done (${n} steps)`);
-  };
+export function progressMode(o: { json: boolean; quiet: boolean; tty: boolean }): ProgressMode {
+  if (o.json) return 'json';
+  if (o.quiet) return 'quiet';
+  return o.tty && process.env.TERM !== 'dumb' ? 'panel' : 'lines';
+}
 
+/** Line-per-event progress (a few lines per phase, never one per step). */
+export function progressReporter(plan: Plan, sink: ProgressSink): EngineListener {
+  const t = new RunTracker(plan);
   return (e) => {
-    switch (e.type) {
-      case 'run-started':
-        t0 ??= e.at;
-        line(e.at, `${e.resumed ? 'resuming' : 'starting'} run ${e.run}: ${e.steps} steps`);
-        break;
-      case 'step-started': {
-        const phase = phaseOf.get(e.step);
-        if (phase !== undefined && !started.has(phase)) {
-          started.add(phase);
-          line(e.at, `▶ ${phase}: ${titles.get(phase) ?? ''} (${total.get(phase)} steps)`);
-        }
-        break;
-      }
-      case 'step-succeeded':
-        finishOne(e.step, e.at);
-        break;
-      case 'step-probed':
-        if (e.result === 'done') finishOne(e.step, e.at);
-        line(e.at, `? ${e.step}: was running when the last run ended; probe says ${e.result}`);
-        break;
-      case 'step-failed':
-        line(e.at, `✗ ${e.step} failed (attempt ${e.attempt}): ${e.error}`);
-        break;
-      case 'step-skipped':
-        finishOne(e.step, e.at);
-        break;
-      case 'host-dropped':
-        line(
-          e.at,
-          `! ${e.host} dropped after ${e.step} failed (${e.failed_hosts} of max_failed_hosts ${e.budget}); the rest of its batch goes on`,
-        );
-        break;
-      case 'run-stopping':
-        line(e.at, `■ stopping: ${e.reason}; running steps finish, nothing new starts`);
-        break;
-      case 'gate-waiting':
-        line(e.at, `⏸ gate ${e.step}: ${e.prompt}`);
-        break;
-      case 'gate-approved':
-        line(e.at, `▶ gate ${e.step} approved by ${e.by}`);
-        break;
-      case 'compute-restored':
-        line(e.at, `${e.enabled ? '↺' : '✗'} ${e.host}: ${e.reason}`);
-        break;
-      case 'run-paused':
-        line(e.at, `⏸ paused: ${e.reason}`);
-        break;
-      case 'run-resumed':
-        line(e.at, 'resumed');
-        break;
-      case 'run-finished':
-        line(
-          e.at,
-          `run ${e.status}: ${e.counts.succeeded} succeeded, ${e.counts.failed} failed, ${e.counts.skipped} skipped, ${e.counts.pending} not run`,
-        );
-        break;
-    }
+    for (const line of t.apply(e)) sink.write(line);
+  };
+}
+
+/** One JSON object per line per event: the journal's own records, as they are committed. */
+export function jsonEvents(sink: ProgressSink): EngineListener {
+  return (e: EngineEvent) => sink.write(JSON.stringify(e));
+}
+
+/** Minimum time between two redraws of the panel: a busy run commits hundreds of events a second. */
+const REDRAW_MS = 200;
+
+export interface Panel {
+  listener: EngineListener;
+  /** Draws the final state and leaves it on the screen. */
+  close(): void;
+}
+
+/**
+ * A live panel at the bottom of a terminal: the progress lines scroll above it; it is redrawn in place
+ * (cursor up, clear to the end of the screen) at most every REDRAW_MS.
+ */
+export function progressPanel(plan: Plan, out: NodeJS.WritableStream & { columns?: number }): Panel {
+  const t = new RunTracker(plan);
+  let drawn = 0;
+  let pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const draw = () => {
+    timer = undefined;
+    const width = Math.max(40, (out.columns ?? 100) - 1);
+    const panel = renderPanel(t.view(), width);
+    const erase = drawn > 0 ? `\x1b[${drawn}F\x1b[J` : '';
+    out.write(`${erase}${pending.map((l) => `${l}\n`).join('')}${panel.join('\n')}\n`);
+    drawn = panel.length;
+    pending = [];
+  };
+  return {
+    listener: (e) => {
+      pending.push(...t.apply(e));
+      timer ??= setTimeout(draw, REDRAW_MS);
+    },
+    close: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      draw();
+    },
+  };
+}
+
+/** The listeners and the closing call for a mode. */
+export function progressFor(
+  mode: ProgressMode,
+  plan: Plan,
+  io: { lines: ProgressSink; json: ProgressSink; tty: NodeJS.WritableStream & { columns?: number } },
+): Panel {
+  switch (mode) {
+    case 'panel':
+      return progressPanel(plan, io.tty);
+    case 'lines':
+      return { listener: progressReporter(plan, io.lines), close: () => undefined };
+    case 'json':
+      return { listener: jsonEvents(io.json), close: () => undefined };
+    case 'quiet':
+      return { listener: () => undefined, close: () => undefined };
+  }
+}
+
+export interface CommandProgress {
+  /** For the engine: the listeners of the chosen mode, given the plan being run. */
+  listeners: (plan: Plan) => EngineListener[];
+  /** After the run: the panel's last drawing. */
+  close(): void;
+}
+
+/**
+ * The progress of `rehearse`, `run`, `resume` and `rollback`. `write` takes plain lines (standard error
+ * by default); `events` takes the JSON lines of --json (standard output by default). A caller that
+ * passes its own `write` (a test, a log) never gets the panel.
+ */
+export function commandProgress(o: {
+  json: boolean;
+  quiet: boolean;
+  write?: ((line: string) => void) | undefined;
+  events?: ((line: string) => void) | undefined;
+  /** Real runs: secrets out of every line before it is shown. */
+  redact?: (text: string) => string;
+}): CommandProgress {
+  const redact = o.redact ?? ((text: string) => text);
+  const write = o.write ?? ((line: string) => process.stderr.write(`${redact(line)}\n`));
+  const events = o.events ?? ((line: string) => process.stdout.write(`${redact(line)}\n`));
+  const mode = progressMode({
+    json: o.json,
+    quiet: o.quiet,
+    tty: o.write === undefined && process.stderr.isTTY,
+  });
+  const tty = Object.assign(Object.create(process.stderr) as NodeJS.WriteStream, {
+    write: (text: string) => process.stderr.write(redact(text)),
+  });
+  let panel: Panel | undefined;
+  return {
+    listeners: (plan) => {
+      panel = progressFor(mode, plan, { lines: { write }, json: { write: events }, tty });
+      return [panel.listener];
+    },
+    close: () => panel?.close(),
   };
 }

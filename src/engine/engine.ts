@@ -120,6 +120,9 @@ export class Engine {
   private holdPhase = Number.POSITIVE_INFINITY;
   private stopReason: string | undefined;
   private pauseReason: string | undefined;
+  /** Held by the operator (the dashboard): nothing new starts, the process waits for `release`. */
+  private holdReason: string | undefined;
+  private holdJournaled = false;
   private aborted = false;
   private readonly parallelism: number;
   private readonly maxComputes: number;
@@ -173,6 +176,28 @@ export class Engine {
     this.wake();
   }
 
+  /**
+   * Start nothing new but keep the run open: `run-paused` is journaled at once, running steps finish,
+   * and `carryOn` continues in the same process (a crash meanwhile leaves a paused run to resume).
+   */
+  hold(reason = 'held by the operator'): void {
+    if (this.aborted) return;
+    this.holdReason ??= reason;
+    this.wake();
+  }
+
+  /** Ends a hold: `run-resumed` is journaled and ready steps start again. */
+  carryOn(): void {
+    if (this.holdReason === undefined) return;
+    this.holdReason = undefined;
+    this.wake();
+  }
+
+  /** Whether the run waits for `carryOn` (nothing it waits for is on a clock). */
+  get waitingForOperator(): boolean {
+    return this.holdReason !== undefined && this.running === 0;
+  }
+
   /** Start nothing new and abort running steps; the run returns `aborted`. */
   abort(reason = 'aborted by the operator'): void {
     if (this.aborted) return;
@@ -194,11 +219,15 @@ export class Engine {
       // Outcomes and the starts they make possible go to the journal in one transaction, before any
       // of those steps reaches the driver.
       this.takeCompletions();
+      this.journalHold();
       const starts = this.canStart() ? this.selectReady() : [];
       await this.commit(this.buffered.splice(0));
       for (const v of starts) this.launch(v, this.opts.clock.now());
       if (this.running === 0 && this.completions.length === 0) {
-        if (!this.canStart() || (this.computeQueue.size === 0 && this.otherQueue.size === 0)) break;
+        const idle = this.computeQueue.size === 0 && this.otherQueue.size === 0;
+        const onlyHeld =
+          this.holdReason !== undefined && this.stopReason === undefined && this.pauseReason === undefined;
+        if (!(onlyHeld && !idle) && (!this.canStart() || idle)) break;
       }
       if (this.completions.length === 0) await new Promise<void>((resolve) => (this.wakeUp = resolve));
       this.wakeUp = undefined;
@@ -246,7 +275,19 @@ export class Engine {
   }
 
   private canStart(): boolean {
-    return this.stopReason === undefined && this.pauseReason === undefined;
+    return this.stopReason === undefined && this.pauseReason === undefined && this.holdReason === undefined;
+  }
+
+  /** A hold or its release becomes a journaled event with the next commit. */
+  private journalHold(): void {
+    const at = this.opts.clock.now();
+    if (this.holdReason !== undefined && !this.holdJournaled && !this.aborted) {
+      this.buffered.push({ type: 'run-paused', at, reason: this.holdReason });
+      this.holdJournaled = true;
+    } else if (this.holdReason === undefined && this.holdJournaled) {
+      this.buffered.push({ type: 'run-resumed', at });
+      this.holdJournaled = false;
+    }
   }
 
   private wake(): void {

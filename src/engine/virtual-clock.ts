@@ -58,9 +58,11 @@ export class VirtualClock implements Clock {
 
   /**
    * Runs `main` to completion in virtual time. Rejects if `main` waits for something that no timer
-   * will ever bring (a deadlock in virtual time).
+   * will ever bring (a deadlock in virtual time), unless `idle` says it waits for the outside world
+   * (a run held by its operator): then it waits in real time. With `pace`, virtual time moves at most
+   * `pace` virtual milliseconds per real millisecond, so a rehearsal can be watched as it goes.
    */
-  async run<T>(main: () => Promise<T>): Promise<T> {
+  async run<T>(main: () => Promise<T>, o: { pace?: number; idle?: () => boolean } = {}): Promise<T> {
     let settled = false;
     const result = main().finally(() => {
       settled = true;
@@ -70,6 +72,20 @@ export class VirtualClock implements Clock {
     for (;;) {
       await settle();
       if (settled) break;
+      while (this.heap[0]?.dead === true) this.pop();
+      const top = this.heap[0];
+      if (top === undefined && o.idle?.() === true) {
+        await realSleep(IDLE_POLL_MS);
+        continue;
+      }
+      if (top !== undefined && o.pace !== undefined && top.at > this.t) {
+        // Walk towards the next timer in real time, in short hops: something from outside (a signal)
+        // may schedule an earlier one meanwhile.
+        const hop = Math.min((top.at - this.t) / o.pace, IDLE_POLL_MS);
+        await realSleep(hop);
+        this.t = Math.min(top.at, this.t + Math.max(1, Math.round(hop * o.pace)));
+        if (this.t < top.at) continue;
+      }
       let next = this.pop();
       while (next?.dead === true) next = this.pop();
       if (next === undefined) {
@@ -118,6 +134,13 @@ export class VirtualClock implements Clock {
     h[i] = last;
     return top;
   }
+}
+
+/** Longest real wait between two looks at the outside world. */
+const IDLE_POLL_MS = 50;
+
+function realSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function before(a: Timer, b: Timer): boolean {

@@ -14,6 +14,7 @@ import {
 } from '../drivers/sim/index.js';
 import type { ComputeStatus } from '../engine/driver.js';
 import { Engine, type EngineListener, type RunOutcome } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/events.js';
 import { computeHosts } from '../engine/host-classes.js';
 import type { Journal, RunHeader, StoredRun } from '../engine/journal.js';
 import { restoredHosts } from '../engine/restored-hosts.js';
@@ -52,6 +53,8 @@ export interface RehearsalRequest {
   /** Called with the engine before it runs (the CLI wires Ctrl-C to pause and abort). */
   control?: (engine: Engine) => void;
   createdWall?: string;
+  /** Virtual milliseconds per real millisecond; as fast as possible when absent. */
+  pace?: number;
 }
 
 export interface Rehearsal {
@@ -176,6 +179,7 @@ async function runOnTwin(
       ? REHEARSAL_EPOCH
       : await lastEventTime(req.journal, header.id, resumeFrom.events);
   const clock = new VirtualClock(Math.max(lastTwinTime, lastJournalTime, REHEARSAL_EPOCH));
+  const watchedFrom = clock.now();
   const twin = new Twin({
     inventory: req.inventory,
     catalog: req.catalog,
@@ -202,7 +206,11 @@ async function runOnTwin(
     });
     for (const l of req.listeners?.(plan) ?? []) engine.on(l);
     req.control?.(engine);
-    const outcome = await clock.run(() => engine.run());
+    const outcome = await clock.run(() => engine.run(), {
+      ...(req.pace === undefined ? {} : { pace: req.pace }),
+      idle: () => engine.waitingForOperator,
+    });
+    await req.journal.append(req.runId, twinDowntime(twin, watchedFrom, clock.now()));
     const computes = new Map<string, ComputeStatus>();
     const envOf = new Map<string, Plan['steps'][number]['env']>();
     for (const s of plan.steps) if (s.action.kind === 'enable-compute') envOf.set(s.host, s.env);
@@ -222,6 +230,30 @@ async function runOnTwin(
   } finally {
     await twin.close();
   }
+}
+
+/**
+ * The twin's own measure of each API's downtime over this process's part of the rehearsal, journaled
+ * like a real run's probes so that one report reads both (a resumed rehearsal adds its own span).
+ */
+function twinDowntime(twin: Twin, from: number, to: number): EngineEvent[] {
+  const events: EngineEvent[] = [];
+  for (const [api, windows] of twin.apiDownWindows()) {
+    const intervals = windows
+      .map((w) => ({ start: Math.max(w.start, from), end: Math.min(w.end, to) }))
+      .filter((w) => w.end > w.start);
+    const down = intervals.reduce((s, w) => s + (w.end - w.start), 0);
+    events.push({
+      type: 'api-downtime',
+      at: to,
+      api,
+      url: `twin:${api}`,
+      watched_s: Math.round((to - from) / 1000),
+      down_s: Math.round(down / 1000),
+      intervals,
+    });
+  }
+  return events;
 }
 
 /** A fault that matches no step would rehearse nothing: the operator would believe a failure was tried. */

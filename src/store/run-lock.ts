@@ -34,6 +34,16 @@ export function acquireRunLock(stateDir: string, runId: string): RunLock {
   throw new StackhopError('ERR_RUN_ACTIVE', `run ${runId}: another process took its lock meanwhile`);
 }
 
+/** The live stackhop process holding a run's lock, if any (a reused pid is not it). */
+export function runLockOwner(stateDir: string, runId: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(join(stateDir, 'locks', `${runId}.lock`), 'utf8'), 10);
+    return Number.isInteger(pid) && lockOwnerAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether a lock's pid is still a stackhop process. A pid reused by another program after a crash
  * (the lock file outlives its owner) does not hold the run. Without /proc, a live pid is trusted.

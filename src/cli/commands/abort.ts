@@ -2,31 +2,18 @@
 // are cancelled, computes restored per policy, the journal closed as aborted). A run nobody drives any
 // more (paused, stopped, crashed) is marked aborted in the journal, so it cannot be resumed by mistake.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
 import { closeAsAborted } from '../../run/close-run.js';
 import { isRunId } from '../../store/run-id.js';
-import { acquireRunLock, lockOwnerAlive } from '../../store/run-lock.js';
+import { acquireRunLock, runLockOwner } from '../../store/run-lock.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
 import type { CommandResult } from '../result.js';
-
-/** The live stackhop process holding the run's lock, if any (a reused pid is not signalled). */
-function owner(state: string, runId: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(join(state, 'locks', `${runId}.lock`), 'utf8'), 10);
-    if (!Number.isInteger(pid)) return undefined;
-    return lockOwnerAlive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function abortCommand(runId: string, opts: { state: string }): Promise<CommandResult> {
   if (!isRunId(runId)) {
     throw new StackhopError('ERR_USAGE', `RUN: "${runId}" is not a run id`, { exitCode: EXIT_BAD_INPUT });
   }
-  const pid = owner(opts.state, runId);
+  const pid = runLockOwner(opts.state, runId);
   if (pid !== undefined && pid !== process.pid) {
     process.kill(pid, 'SIGTERM');
     return {

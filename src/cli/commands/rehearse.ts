@@ -14,7 +14,7 @@ import { newRunId } from '../../store/run-id.js';
 import { acquireRunLock } from '../../store/run-lock.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
 import { interruptible } from '../interrupt.js';
-import { progressReporter } from '../progress.js';
+import { commandProgress } from '../progress.js';
 import type { CommandResult } from '../result.js';
 import { formatViolations } from './plan.js';
 import { renderRehearsal } from './rehearsal-summary.js';
@@ -31,6 +31,10 @@ export interface RehearseOptions {
   parallelism?: number;
   /** Where progress lines go (standard error by default). */
   progress?: (line: string) => void;
+  /** Where --json's event lines go (standard output by default). */
+  events?: (line: string) => void;
+  /** Virtual seconds per real second: the twin runs at this pace instead of as fast as it can. */
+  pace?: number;
 }
 
 export async function readInventoryText(file: string): Promise<string> {
@@ -79,6 +83,12 @@ export async function rehearseCommand(file: string, opts: RehearseOptions): Prom
   const write = opts.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
   let result: Rehearsal;
   const interrupt = interruptible(write);
+  const progress = commandProgress({
+    json: opts.json,
+    quiet: opts.quiet,
+    write: opts.progress,
+    events: opts.events,
+  });
   const lock = acquireRunLock(opts.state, runId);
   try {
     result = await rehearse({
@@ -94,8 +104,9 @@ export async function rehearseCommand(file: string, opts: RehearseOptions): Prom
       runId,
       twinDir: join(opts.state, 'twins', runId),
       ...(opts.parallelism === undefined ? {} : { parallelism: opts.parallelism }),
-      listeners: (p) => (opts.quiet || opts.json ? [] : [progressReporter(p, { write })]),
+      listeners: progress.listeners,
       control: interrupt.control,
+      ...(opts.pace === undefined ? {} : { pace: opts.pace }),
     });
   } catch (err) {
     if (err instanceof StackhopError && err.code === 'ERR_PLAN_REJECTED') {
@@ -103,6 +114,7 @@ export async function rehearseCommand(file: string, opts: RehearseOptions): Prom
     }
     throw err;
   } finally {
+    progress.close();
     interrupt.release();
     lock.release();
     await journal.close();
@@ -114,8 +126,14 @@ export async function rehearseCommand(file: string, opts: RehearseOptions): Prom
   }
   const exitCode = result.outcome.status === 'succeeded' ? 0 : EXIT_FAILED;
   if (opts.json) {
-    const json = { run: runId, state: opts.state, outcome: result.outcome, metrics: result.metrics };
-    return { stdout: `${JSON.stringify(json, null, 2)}\n`, stderr: '', exitCode };
+    const json = {
+      type: 'result',
+      run: runId,
+      state: opts.state,
+      outcome: result.outcome,
+      metrics: result.metrics,
+    };
+    return { stdout: `${JSON.stringify(json)}\n`, stderr: '', exitCode };
   }
   return { stdout: renderRehearsal(result, opts.state), stderr: '', exitCode };
 }

@@ -15,7 +15,7 @@ import { isRunId } from '../../store/run-id.js';
 import { acquireRunLock } from '../../store/run-lock.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
 import { interruptible } from '../interrupt.js';
-import { progressReporter } from '../progress.js';
+import { commandProgress } from '../progress.js';
 import type { CommandResult } from '../result.js';
 import { renderRehearsal } from './rehearsal-summary.js';
 import { buildPool, gateApprover } from './run.js';
@@ -33,6 +33,8 @@ export interface ResumeOptions {
   /** Real runs: interval of the driver's polls and of the API probes. */
   pollMs?: number;
   progress?: (line: string) => void;
+  /** Where --json's event lines go (standard output by default). */
+  events?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -74,20 +76,29 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
     const inventory = parseInventory(o.inventory_text, o.inventory_file, CATALOG);
     const write = opts.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
     const interrupt = interruptible(write);
+    const progress = commandProgress({
+      json: opts.json,
+      quiet: opts.quiet,
+      write: opts.progress,
+      events: opts.events,
+    });
     const r = await resumeRehearsal({
       stored,
       inventory,
       catalog: CATALOG,
       journal,
-      listeners: (p) => (opts.quiet || opts.json ? [] : [progressReporter(p, { write })]),
+      listeners: progress.listeners,
       control: interrupt.control,
       twinDir: join(opts.state, 'twins', runId),
       clearFaults: opts.clearFaults === true,
-    }).finally(() => interrupt.release());
+    }).finally(() => {
+      progress.close();
+      interrupt.release();
+    });
     const exitCode = r.outcome.status === 'succeeded' ? 0 : EXIT_FAILED;
     if (opts.json) {
       return {
-        stdout: `${JSON.stringify({ run: runId, outcome: r.outcome, metrics: r.metrics, fingerprint: r.fingerprint }, null, 2)}\n`,
+        stdout: `${JSON.stringify({ type: 'result', run: runId, outcome: r.outcome, metrics: r.metrics, fingerprint: r.fingerprint })}\n`,
         stderr: '',
         exitCode,
       };
@@ -113,6 +124,13 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
     });
     const cloud = await openRunCloud(inventory, env, redactor, { pollMs: o.pollMs });
     const interrupt = interruptible(write);
+    const progress = commandProgress({
+      json: o.json,
+      quiet: o.quiet,
+      write: o.progress === undefined ? undefined : (l) => o.progress?.(redactor.redact(l)),
+      events: o.events,
+      redact: (t) => redactor.redact(t),
+    });
     try {
       const r = await resumeRealRun({
         stored,
@@ -128,7 +146,7 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
         ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
         ...(options.parallelism !== null ? { parallelism: options.parallelism } : {}),
         approveGate: gateApprover({ approveGates: o.approveGates === true }),
-        listeners: (p) => (o.quiet || o.json ? [] : [progressReporter(p, { write })]),
+        listeners: progress.listeners,
         control: (engine) => {
           interrupt.control(engine);
           cloud?.startProbes();
@@ -138,7 +156,7 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
       const exitCode = r.outcome?.status === 'succeeded' ? 0 : EXIT_FAILED;
       if (o.json) {
         return {
-          stdout: `${redactor.redact(JSON.stringify({ run: r.runId, outcome: r.outcome }, null, 2))}\n`,
+          stdout: `${redactor.redact(JSON.stringify({ type: 'result', run: r.runId, outcome: r.outcome }))}\n`,
           stderr: '',
           exitCode,
         };
@@ -149,6 +167,7 @@ export async function resume(runId: string, opts: ResumeOptions): Promise<Comman
         exitCode,
       };
     } finally {
+      progress.close();
       interrupt.release();
       await cloud?.stopProbes(journal, stored.header.id);
       await Promise.all([pool.close(), cloud?.api.close()]);

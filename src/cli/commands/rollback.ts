@@ -13,7 +13,7 @@ import { isRunId, newRunId } from '../../store/run-id.js';
 import { acquireRunLock } from '../../store/run-lock.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
 import { interruptible } from '../interrupt.js';
-import { progressReporter } from '../progress.js';
+import { commandProgress } from '../progress.js';
 import type { CommandResult } from '../result.js';
 import { buildPool, gateApprover, planSummary } from './run.js';
 import { realRunOutput } from './run-summary.js';
@@ -26,6 +26,8 @@ export interface RollbackOptions {
   approveGates: boolean;
   pollMs?: number;
   progress?: (line: string) => void;
+  /** Where --json's event lines go (standard output by default). */
+  events?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   /** Answers the confirmation prompt (tests); the terminal otherwise. */
   confirm?: (summary: string) => Promise<boolean>;
@@ -81,6 +83,13 @@ export async function rollbackCommand(target: string, opts: RollbackOptions): Pr
     const targetLock = acquireRunLock(opts.state, target);
     const lock = acquireRunLock(opts.state, runId);
     const interrupt = interruptible(write);
+    const progress = commandProgress({
+      json: opts.json,
+      quiet: opts.quiet,
+      write: opts.progress === undefined ? undefined : (l) => opts.progress?.(redactor.redact(l)),
+      events: opts.events,
+      redact: (t) => redactor.redact(t),
+    });
     let result: RealRunResult;
     try {
       result = await startRollback({
@@ -96,7 +105,7 @@ export async function rollbackCommand(target: string, opts: RollbackOptions): Pr
         env,
         ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
         approveGate: gateApprover(opts),
-        listeners: (p) => (opts.quiet || opts.json ? [] : [progressReporter(p, { write })]),
+        listeners: progress.listeners,
         control: (engine) => {
           interrupt.control(engine);
           cloud?.startProbes();
@@ -113,6 +122,7 @@ export async function rollbackCommand(target: string, opts: RollbackOptions): Pr
       });
       await cloud?.stopProbes(journal, runId);
     } finally {
+      progress.close();
       interrupt.release();
       lock.release();
       targetLock.release();

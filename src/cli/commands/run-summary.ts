@@ -83,8 +83,14 @@ export function realRunOutput(
   }
   const exitCode = result.outcome?.status === 'succeeded' ? 0 : EXIT_FAILED;
   if (o.json) {
-    const json = { run: result.runId, ...o.json_extra, outcome: result.outcome, downtime: o.measured };
-    return { stdout: `${o.redactor.redact(JSON.stringify(json, null, 2))}\n`, stderr: '', exitCode };
+    const json = {
+      type: 'result',
+      run: result.runId,
+      ...o.json_extra,
+      outcome: result.outcome,
+      downtime: o.measured,
+    };
+    return { stdout: `${o.redactor.redact(JSON.stringify(json))}\n`, stderr: '', exitCode };
   }
   return { stdout: o.redactor.redact(renderRunSummary(result, o.state, o.measured)), stderr: '', exitCode };
 }

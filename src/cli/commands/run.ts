@@ -20,7 +20,7 @@ import { newRunId } from '../../store/run-id.js';
 import { acquireRunLock } from '../../store/run-lock.js';
 import { openSqliteJournal } from '../../store/sqlite-journal.js';
 import { interruptible } from '../interrupt.js';
-import { progressReporter } from '../progress.js';
+import { commandProgress } from '../progress.js';
 import type { CommandResult } from '../result.js';
 import { readInventoryText } from './rehearse.js';
 import { realRunOutput } from './run-summary.js';
@@ -38,6 +38,8 @@ export interface RunOptions {
   approveGates: boolean;
   connectTimeoutMs?: number;
   progress?: (line: string) => void;
+  /** Where --json's event lines go (standard output by default). */
+  events?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   /** Interval of the driver's polls and of the API probes (tests shorten it). */
   pollMs?: number;
@@ -129,6 +131,13 @@ export async function runCommand(file: string, opts: RunOptions): Promise<Comman
   const runId = newRunId(new Date(), Math.random);
   const lock = acquireRunLock(opts.state, runId);
   const interrupt = interruptible(write);
+  const progress = commandProgress({
+    json: opts.json,
+    quiet: opts.quiet,
+    write: opts.progress === undefined ? undefined : (l) => opts.progress?.(redactor.redact(l)),
+    events: opts.events,
+    redact: (t) => redactor.redact(t),
+  });
   let result: RealRunResult;
   try {
     result = await startRealRun({
@@ -148,7 +157,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<Comman
       approveGate: gateApprover(opts),
       cancel: interrupt.beforeStart,
       listeners: (p) => [
-        ...(opts.quiet || opts.json ? [] : [progressReporter(p, { write })]),
+        ...progress.listeners(p),
         ...(cloud?.listener !== undefined ? [cloud.listener] : []),
       ],
       control: (engine) => {
@@ -162,6 +171,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<Comman
       },
     });
   } finally {
+    progress.close();
     interrupt.release();
     lock.release();
     await cloud?.stopProbes(journal, runId);

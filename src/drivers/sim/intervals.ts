@@ -47,6 +47,14 @@ export class Windows {
     return sum;
   }
 
+  /** The windows of `key` (needs `keepHistory`), the open one ending `now`. */
+  windowsOf(key: string, now: number): { start: number; end: number }[] {
+    const out = this.history.filter(([k]) => k === key).map(([, start, end]) => ({ start, end }));
+    const since = this.open.get(key);
+    if (since !== undefined) out.push({ start: since, end: now });
+    return out;
+  }
+
   longestMs(now: number): number {
     let longest = this.longestClosedMs;
     for (const since of this.open.values()) longest = Math.max(longest, now - since);

@@ -147,6 +147,13 @@ export class Twin implements Driver {
     this.store?.close();
   }
 
+  /** Per API the windows it was down (every backend down, or keystone down), as the twin saw them. */
+  apiDownWindows(): Map<string, { start: number; end: number }[]> {
+    const now = this.clock.now();
+    const { apis } = this.cloud;
+    return new Map(apis.apis.map((api) => [api, apis.down.windowsOf(api, now)]));
+  }
+
   metrics(): TwinMetrics {
     return metricsOf(this.cloud, this.clock.now());
   }
