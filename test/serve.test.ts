@@ -1,0 +1,126 @@
+// The dashboard server over real HTTP on loopback: what anyone who reaches the port can read, what
+// needs the token, and what is refused. (The page itself is tested in Chromium: test/browser/.)
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rehearseCommand } from '../src/cli/commands/rehearse.js';
+import { openJournalForReading } from '../src/cli/commands/status.js';
+import type { Journal } from '../src/engine/journal.js';
+import { type Dashboard, startDashboard } from '../src/serve/server.js';
+import { authorized } from '../src/serve/token.js';
+import type { RunView } from '../src/view/run-view.js';
+
+const TOKEN = 'a'.repeat(32);
+let state: string;
+let journal: Journal;
+let dashboard: Dashboard;
+let runId: string;
+
+beforeAll(async () => {
+  state = mkdtempSync(join(tmpdir(), 'stackhop-serve-'));
+  await rehearseCommand('examples/ha-ubuntu.yaml', {
+    scenario: 'live-compute',
+    seed: 1,
+    inject: [],
+    rehearseRejected: false,
+    state,
+    json: false,
+    quiet: true,
+    progress: () => undefined,
+  });
+  journal = openJournalForReading(state);
+  runId = (await journal.listRuns())[0]!.id;
+  dashboard = await startDashboard({ journal, state, token: TOKEN, port: 0, bind: '127.0.0.1', pollMs: 50 });
+}, 120_000);
+
+afterAll(async () => {
+  await dashboard?.close();
+  await journal?.close();
+  rmSync(state, { recursive: true, force: true });
+});
+
+function url(path: string): string {
+  return new URL(path, dashboard.url).toString();
+}
+
+describe('stackhop serve', () => {
+  it('sends / to the newest run, and serves its page, its view and its report', async () => {
+    const root = await fetch(url('/'), { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe(`/runs/${runId}`);
+    const page = await fetch(url(`/runs/${runId}`));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain('id="hosts"');
+    const view = (await (await fetch(url(`/api/runs/${runId}/view`))).json()) as RunView;
+    expect(view.status).toBe('succeeded');
+    expect(view.hosts.length).toBeGreaterThan(50);
+    const report = await fetch(url(`/runs/${runId}/report`));
+    expect(report.status).toBe(200);
+    expect(await report.text()).toContain(runId);
+  });
+
+  it('streams the view as Server-Sent Events', async () => {
+    const ac = new AbortController();
+    const res = await fetch(url(`/api/runs/${runId}/stream`), { signal: ac.signal });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+    ac.abort();
+    expect(text.startsWith('event: view\ndata: ')).toBe(true);
+    const view = JSON.parse(text.slice('event: view\ndata: '.length, text.indexOf('\n\n'))) as RunView;
+    expect(view.run).toBe(runId);
+  });
+
+  it('changes nothing without the token, and says no process drives a finished run', async () => {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }]) {
+      const r = await fetch(url(`/api/runs/${runId}/pause`), { method: 'POST', headers });
+      expect(r.status).toBe(401);
+      expect(((await r.json()) as { message: string }).message).toMatch(/refused/);
+    }
+    const r = await fetch(url(`/api/runs/${runId}/pause`), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(r.status).toBe(409);
+    expect(((await r.json()) as { message: string }).message).toMatch(/no process drives/);
+    const abort = await fetch(url(`/api/runs/${runId}/abort`), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(abort.status).toBe(202);
+    expect(((await abort.json()) as { message: string }).message).toMatch(/already succeeded/);
+  });
+
+  it('answers only to its own address (a DNS-rebinding page gets nothing) and 404s what is not a run', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const u = new URL(dashboard.url);
+      request({
+        host: u.hostname,
+        port: u.port,
+        path: `/api/runs/${runId}/view`,
+        headers: { host: 'evil.example' },
+      })
+        .on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(421);
+    expect((await fetch(url('/runs/not-a-run'))).status).toBe(404);
+    expect((await fetch(url('/runs/r20200101-000000-0000'))).status).toBe(404);
+  });
+
+  it('compares tokens exactly', () => {
+    expect(authorized(`Bearer ${TOKEN}`, TOKEN)).toBe(true);
+    expect(authorized(`Bearer ${TOKEN}x`, TOKEN)).toBe(false);
+    expect(authorized(undefined, TOKEN)).toBe(false);
+    expect(authorized(TOKEN, TOKEN)).toBe(false);
+  });
+});
