@@ -2,7 +2,7 @@
 // bookworm-security's (a real package change), through real SSH, real nova-manage, real restarts and
 // the real Nova API. Each scenario starts from a reset lab (old packages, pristine configs, all up).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,15 @@ let lab: LabInfo;
 let api: LabApi;
 const states: string[] = [];
 
+/** `--json` prints one event per line, then the result: the last line. */
+function lastJsonLine(stdout: string): unknown {
+  const lines = stdout.trim().split('\n');
+  const result = JSON.parse(lines.at(-1) ?? '') as { type?: string };
+  expect(result.type).toBe('result');
+  for (const l of lines.slice(0, -1)) expect(typeof (JSON.parse(l) as { type: unknown }).type).toBe('string');
+  return result;
+}
+
 /**
  * `stackhop run --json` on the lab inventory, watching every lab host's nova.conf for the compute pin
  * while it goes on.
@@ -61,7 +70,7 @@ async function stackhopRun(scenario: ScenarioId, state: string): Promise<RunOutp
     clearInterval(watch);
   }
   try {
-    return { code: r.code, json: JSON.parse(r.stdout.trim()) as RunOutput['json'], stderr: r.stderr, pins };
+    return { code: r.code, json: lastJsonLine(r.stdout) as RunOutput['json'], stderr: r.stderr, pins };
   } catch {
     throw new Error(
       `stackhop run printed no JSON summary (exit ${r.code}):\n${r.stdout}\n${r.stderr.slice(-4000)}`,
@@ -145,6 +154,32 @@ describe('stackhop run against the Zed lab (real OpenStack, Debian 12 point rele
         'db-sync-placement',
       ]);
 
+      // The upgrade report of the real run: planned next to measured downtime, kept as an artifact.
+      mkdirSync('reports', { recursive: true });
+      const html = path.resolve('reports', `lab-report-${scenario}.html`);
+      const written = await stackhopCli(['report', run.json.run, '--state', state, '--html', html], lab);
+      expect(written.code, written.stderr).toBe(0);
+      const report = await stackhopCli(['report', run.json.run, '--state', state, '--json'], lab);
+      const r = JSON.parse(report.stdout) as {
+        run: { driver: string };
+        view: {
+          status: string;
+          planned_outages: Record<string, number>;
+          measured: { api: string; watched_s: number }[];
+        };
+      };
+      expect(r.run.driver).toBe('real');
+      expect(r.view.status).toBe('succeeded');
+      expect(Object.keys(r.view.planned_outages).length, 'no planned downtime in the report').toBeGreaterThan(
+        0,
+      );
+      for (const a of ['identity-api', 'compute-api']) {
+        expect(r.view.measured.find((m) => m.api === a)?.watched_s ?? 0, `${a} not measured`).toBeGreaterThan(
+          0,
+        );
+      }
+      expect(readFileSync(html, 'utf8')).toContain('measured by probes');
+
       if (scenario === 'live-compute') {
         // The pin was in the files during the run, and is gone now (checked above).
         expect([...run.pins]).toEqual(['zed']);
@@ -217,7 +252,9 @@ describe('stackhop run against the Zed lab (real OpenStack, Debian 12 point rele
     expect(await labService(victim, 'nova-compute', 'start')).toBe(0);
     const resumed = await stackhopCli(['resume', run.json.run, '--state', state, '--json'], lab);
     expect(resumed.code, resumed.stderr.slice(-4000)).toBe(0);
-    expect(JSON.parse(resumed.stdout.trim()).outcome?.status).toBe('succeeded');
+    expect((lastJsonLine(resumed.stdout) as { outcome?: { status?: string } }).outcome?.status).toBe(
+      'succeeded',
+    );
     const versions = await installedVersions(Object.keys(lab.versions.new));
     expect(versions).toEqual(lab.versions.new);
     for (const h of lab.hosts)

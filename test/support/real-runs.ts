@@ -26,6 +26,7 @@ export async function runOn(
     env: cloud.env,
     pollMs: 100,
     progress: (l) => lines.push(l),
+    events: () => undefined,
     ...extra,
   });
   return { ...r, lines };
