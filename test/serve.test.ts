@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rehearseCommand } from '../src/cli/commands/rehearse.js';
+import { isLoopback, serveCommand } from '../src/cli/commands/serve.js';
 import { openJournalForReading } from '../src/cli/commands/status.js';
 import type { Journal } from '../src/engine/journal.js';
 import { type Dashboard, startDashboard } from '../src/serve/server.js';
@@ -115,6 +116,31 @@ describe('stackhop serve', () => {
     expect(status).toBe(421);
     expect((await fetch(url('/runs/not-a-run'))).status).toBe(404);
     expect((await fetch(url('/runs/r20200101-000000-0000'))).status).toBe(404);
+  });
+
+  it('prints its address and token, refuses a bad --bind, and knows which addresses are loopback', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const r = await serveCommand(undefined, {
+      state,
+      port: 0,
+      bind: '127.0.0.1',
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      until: Promise.resolve(),
+    });
+    expect(r.exitCode).toBe(0);
+    expect(out[0]).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(out[1]).toMatch(/^token: [0-9a-f]{32}$/);
+    expect(err).toEqual([]);
+    await expect(serveCommand(undefined, { state, port: 0, bind: 'everywhere' })).rejects.toMatchObject({
+      exitCode: 2,
+    });
+    await expect(
+      serveCommand('r20200101-000000-0000', { state, port: 0, bind: '127.0.0.1' }),
+    ).rejects.toMatchObject({ exitCode: 2 });
+    expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '10.0.0.1', '::'].some(isLoopback)).toBe(false);
   });
 
   it('compares tokens exactly', () => {

@@ -53,7 +53,7 @@ export function progressPanel(plan: Plan, out: NodeJS.WritableStream & { columns
   let timer: NodeJS.Timeout | undefined;
   const draw = () => {
     timer = undefined;
-    const width = Math.max(40, (out.columns ?? 100) - 1);
+    const width = Math.max(40, (out.columns || 100) - 1); // 0 on a pty nobody sized
     const panel = renderPanel(t.view(), width);
     const erase = drawn > 0 ? `\x1b[${drawn}F\x1b[J` : '';
     out.write(`${erase}${pending.map((l) => `${l}\n`).join('')}${panel.join('\n')}\n`);
