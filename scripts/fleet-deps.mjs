@@ -1,8 +1,12 @@
-// Makes sure the programs the SSH test fleet (test/fleet/) needs are on this machine: OpenSSH's sshd
-// (Debian's openssh-server) and sudo (which also brings visudo). Idempotent: a fast no-op when both are
-// installed. While installing, a temporary /usr/sbin/policy-rc.d that exits 101 stops the package's
-// postinst from starting the system sshd on port 22; it is removed afterwards only if this script
-// created it. `apt-get update` runs only when the install fails for lack of package lists.
+// Makes sure the programs the tests need from Debian are on this machine: for the SSH test fleet
+// (test/fleet/), OpenSSH's sshd (openssh-server) and sudo (which also brings visudo); for the browser
+// tests (test/browser/), Chromium (Debian's chromium at /usr/bin/chromium, driven headless by
+// playwright-core, which downloads no browser of its own). Idempotent: a fast no-op when all three are
+// installed. Everything goes in without its recommends (for chromium: fonts-liberation, upower, avahi,
+// …, none of which headless Chromium needs). While installing, a temporary /usr/sbin/policy-rc.d that
+// exits 101 stops the packages' postinst from starting the system sshd on port 22 (or any other
+// service); it is removed afterwards only if this script created it. `apt-get update` runs only when
+// the install fails for lack of package lists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 
@@ -10,10 +14,11 @@ const needed = [
   { pkg: 'openssh-server', file: '/usr/sbin/sshd' },
   { pkg: 'sudo', file: '/usr/bin/sudo' },
   { pkg: 'sudo', file: '/usr/sbin/visudo' },
+  { pkg: 'chromium', file: '/usr/bin/chromium' },
 ];
 const missing = [...new Set(needed.filter((n) => !existsSync(n.file)).map((n) => n.pkg))];
 if (missing.length === 0) {
-  console.log('fleet-deps: sshd and sudo already installed; nothing to do');
+  console.log('fleet-deps: sshd, sudo and chromium already installed; nothing to do');
   process.exit(0);
 }
 if (process.getuid?.() !== 0) {
@@ -42,6 +47,8 @@ const install = () => {
     env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
+    // chromium brings some 60 packages: room for apt's whole output.
+    maxBuffer: 64 * 1024 * 1024,
   });
 };
 

@@ -15,8 +15,8 @@ function step(title, cmd, args) {
   return r.status === 0;
 }
 
-// The SSH test fleet needs Debian's openssh-server and sudo: installed here, idempotently.
-process.stdout.write('\n== test machine (sshd, sudo)\n');
+// The SSH test fleet needs Debian's openssh-server and sudo, the browser tests its chromium: installed here, idempotently.
+process.stdout.write('\n== test machine (sshd, sudo, chromium)\n');
 const deps = spawnSync(process.execPath, ['scripts/fleet-deps.mjs'], { stdio: 'inherit' }).status === 0;
 const lint = labOnly || step('lint (biome)', 'biome', ['check', '.']);
 const types = labOnly || step('type-check (tsc)', 'tsc', ['--noEmit']);

@@ -9,7 +9,7 @@ export function dashboardPage(runId: string, kind: 'twin' | 'real'): string {
   const id = escapeHtml(runId);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>stackhop · ${id}</title><link rel="stylesheet" href="/assets/dashboard.css"></head>
+<title>stackhop · ${id}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/dashboard.css"></head>
 <body data-run="${id}">
 <header>
   <h1>stackhop <span class="muted">${kind === 'twin' ? 'rehearsal on the twin' : 'real run'}</span> <code>${id}</code></h1>
@@ -50,7 +50,7 @@ export function runsPage(runs: readonly RunListing[]): string {
     )
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>stackhop runs</title><link rel="stylesheet" href="/assets/dashboard.css"></head>
+<html lang="en"><head><meta charset="utf-8"><title>stackhop runs</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/dashboard.css"></head>
 <body><header><h1>stackhop runs</h1></header>
 <section class="card">${runs.length === 0 ? '<p>No run in this state directory yet.</p>' : `<table><thead><tr><th>run</th><th>cloud</th><th>scenario</th><th>status</th><th>started</th></tr></thead><tbody>${rows}</tbody></table>`}</section>
 </body></html>

@@ -92,6 +92,10 @@ export async function startDashboard(o: ServeOptions): Promise<Dashboard> {
       res.writeHead(302, { ...SECURITY_HEADERS, location: `/runs/${target}` }).end();
       return;
     }
+    if (method === 'GET' && url.pathname === '/favicon.ico') {
+      res.writeHead(204, SECURITY_HEADERS).end();
+      return;
+    }
     if (method === 'GET' && url.pathname === '/runs') {
       send(res, 200, 'text/html', runsPage(await o.journal.listRuns()));
       return;
@@ -179,6 +183,10 @@ export async function startDashboard(o: ServeOptions): Promise<Dashboard> {
       streams.delete(res);
     });
   }
+
+  // The run `/` shows is folded before the address is printed: a big run's first page is then fast.
+  const first = o.run ?? (await o.journal.listRuns())[0]?.id;
+  if (first !== undefined) await feedOf(first).poll();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
