@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CATALOG } from '../catalog/index.js';
+import { rehearsedEvents } from '../../test/support/rehearsed.js';
 import type { EngineEvent } from '../engine/events.js';
-import { parseInventory } from '../inventory/load.js';
-import { rehearse } from '../rehearse/rehearse.js';
-import { MemoryJournal } from '../store/memory-journal.js';
 import { RunTracker } from '../view/run-tracker.js';
 import { rehearseCommand } from './commands/rehearse.js';
 import { renderPanel } from './progress-panel.js';
@@ -12,19 +8,8 @@ import { renderPanel } from './progress-panel.js';
 const FILE = 'examples/ha-ubuntu.yaml';
 
 async function events(faults: string[]) {
-  const text = readFileSync(FILE, 'utf8');
-  const journal = new MemoryJournal();
-  const r = await rehearse({
-    inventory: parseInventory(text, FILE, CATALOG),
-    inventoryText: text,
-    catalog: CATALOG,
-    scenario: 'live-compute',
-    seed: 1,
-    faults,
-    journal,
-    runId: 'r1',
-  });
-  return { plan: r.plan, events: await journal.events('r1') };
+  const { r, events } = await rehearsedEvents(FILE, 'live-compute', faults);
+  return { plan: r.plan, events };
 }
 
 describe('the terminal panel', () => {

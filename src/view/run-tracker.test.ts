@@ -1,31 +1,14 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG } from '../catalog/index.js';
+import { rehearsedEvents } from '../../test/support/rehearsed.js';
 import type { EngineEvent } from '../engine/events.js';
-import { parseInventory } from '../inventory/load.js';
 import type { Plan } from '../plan/types.js';
-import { type Rehearsal, rehearse } from '../rehearse/rehearse.js';
-import { MemoryJournal } from '../store/memory-journal.js';
+import type { Rehearsal } from '../rehearse/rehearse.js';
 import { RunTracker } from './run-tracker.js';
 
 const FILE = 'examples/ha-ubuntu.yaml';
 
-async function rehearsal(faults: string[] = []): Promise<{ r: Rehearsal; events: EngineEvent[] }> {
-  const text = readFileSync(FILE, 'utf8');
-  const journal = new MemoryJournal();
-  const r = await rehearse({
-    inventory: parseInventory(text, FILE, CATALOG),
-    inventoryText: text,
-    catalog: CATALOG,
-    scenario: 'live-compute',
-    seed: 1,
-    faults,
-    journal,
-    runId: 'r1',
-  });
-  return { r, events: await journal.events('r1') };
-}
+const rehearsal = (faults: string[] = []) => rehearsedEvents(FILE, 'live-compute', faults);
 
 function fold(plan: Plan, events: readonly EngineEvent[]) {
   const t = new RunTracker(plan);
