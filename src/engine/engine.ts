@@ -120,7 +120,7 @@ export class Engine {
   private holdPhase = Number.POSITIVE_INFINITY;
   private stopReason: string | undefined;
   private pauseReason: string | undefined;
-  /** Held by the operator (the dashboard): nothing new starts, the process waits for `release`. */
+  /** Held by the operator (the dashboard): nothing new starts, the process waits for `carryOn`. */
   private holdReason: string | undefined;
   private holdJournaled = false;
   private aborted = false;
