@@ -6,13 +6,13 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rehearseCommand } from '../src/cli/commands/rehearse.js';
 import { isLoopback, serveCommand } from '../src/cli/commands/serve.js';
 import { openJournalForReading } from '../src/cli/commands/status.js';
 import type { Journal } from '../src/engine/journal.js';
 import { type Dashboard, startDashboard } from '../src/serve/server.js';
 import { authorized } from '../src/serve/token.js';
 import type { RunView } from '../src/view/run-view.js';
+import { HA, rehearseInto } from './browser/rehearsals.js';
 
 const TOKEN = 'a'.repeat(32);
 let state: string;
@@ -22,18 +22,8 @@ let runId: string;
 
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), 'stackhop-serve-'));
-  await rehearseCommand('examples/ha-ubuntu.yaml', {
-    scenario: 'live-compute',
-    seed: 1,
-    inject: [],
-    rehearseRejected: false,
-    state,
-    json: false,
-    quiet: true,
-    progress: () => undefined,
-  });
+  runId = (await rehearseInto(HA, state)).run;
   journal = openJournalForReading(state);
-  runId = (await journal.listRuns())[0]!.id;
   dashboard = await startDashboard({ journal, state, token: TOKEN, port: 0, bind: '127.0.0.1', pollMs: 50 });
 }, 120_000);
 

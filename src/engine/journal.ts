@@ -127,3 +127,16 @@ function withoutUndefined<T extends object>(o: T): StepState {
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as unknown as StepState;
 }
+
+/** Events read per journal query: a 10,000-compute run's catch-up stays a few hundred queries. */
+export const EVENTS_PAGE = 5000;
+
+/** Every event of a run, in order, read a page at a time. */
+export async function allEvents(journal: Journal, runId: string): Promise<EngineEvent[]> {
+  const events: EngineEvent[] = [];
+  for (let from = 0; ; from += EVENTS_PAGE) {
+    const page = await journal.events(runId, from, EVENTS_PAGE);
+    for (const e of page) events.push(e);
+    if (page.length < EVENTS_PAGE) return events;
+  }
+}

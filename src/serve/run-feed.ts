@@ -2,12 +2,9 @@
 // folded into a RunTracker as they appear (polled: SQLite has no cross-process notification), and
 // whoever watches is told when the view changed. The journal is only ever read here.
 
-import type { Journal } from '../engine/journal.js';
+import { EVENTS_PAGE, type Journal } from '../engine/journal.js';
 import { RunTracker } from '../view/run-tracker.js';
 import type { RunView } from '../view/run-view.js';
-
-/** Events read per journal query: a 10,000-compute run's catch-up stays a few hundred queries. */
-const PAGE = 5000;
 
 export type FeedListener = (view: RunView) => void;
 
@@ -33,11 +30,11 @@ export class RunFeed {
     }
     let changed = false;
     for (;;) {
-      const events = await this.journal.events(this.runId, this.seq, PAGE);
+      const events = await this.journal.events(this.runId, this.seq, EVENTS_PAGE);
       for (const e of events) this.tracker.apply(e);
       this.seq += events.length;
       if (events.length > 0) changed = true;
-      if (events.length < PAGE) break;
+      if (events.length < EVENTS_PAGE) break;
     }
     if (changed || this.cached === undefined) {
       this.cached = this.tracker.view();

@@ -6,8 +6,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { allEvents } from '../cli/commands/report.js';
-import type { Journal } from '../engine/journal.js';
+import { allEvents, type Journal } from '../engine/journal.js';
 import { renderReportHtml } from '../report/render-html.js';
 import { buildReport } from '../report/report-model.js';
 import { isRunId } from '../store/run-id.js';

@@ -2,8 +2,7 @@
 // its journal alone — a self-contained HTML page to attach to a change ticket, the same facts as JSON,
 // or a few lines of text.
 
-import type { EngineEvent } from '../../engine/events.js';
-import type { Journal } from '../../engine/journal.js';
+import { allEvents } from '../../engine/journal.js';
 import { EXIT_BAD_INPUT, StackhopError } from '../../errors.js';
 import { renderReportHtml } from '../../report/render-html.js';
 import { renderReportText } from '../../report/render-text.js';
@@ -19,9 +18,6 @@ export interface ReportOptions {
   html?: string;
   json: boolean;
 }
-
-/** Events are read in pages so the journal's reader never holds one giant result set. */
-const PAGE = 5000;
 
 export async function reportCommand(runId: string, opts: ReportOptions): Promise<CommandResult> {
   if (!isRunId(runId)) {
@@ -50,14 +46,5 @@ export async function reportCommand(runId: string, opts: ReportOptions): Promise
     return ok(opts.html === undefined ? renderReportText(report) : `${opts.html}\n`);
   } finally {
     await journal.close();
-  }
-}
-
-export async function allEvents(journal: Journal, runId: string): Promise<EngineEvent[]> {
-  const events: EngineEvent[] = [];
-  for (let from = 0; ; from += PAGE) {
-    const page = await journal.events(runId, from, PAGE);
-    for (const e of page) events.push(e);
-    if (page.length < PAGE) return events;
   }
 }
