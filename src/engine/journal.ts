@@ -49,8 +49,12 @@ export interface RunListing {
 }
 
 export interface Journal {
-  /** Records a new run with its plan; fails if the id is taken. Durable when it resolves. */
-  createRun(header: RunHeader, plan: Plan): Promise<void>;
+  /**
+   * Records a new run with its plan; fails if the id is taken. Durable when it resolves. `planJson`, when
+   * the caller already serialized the plan (the canonical text it hashed), is stored as it is instead of
+   * serializing the plan again: tens of MB for a big cloud.
+   */
+  createRun(header: RunHeader, plan: Plan, planJson?: string): Promise<void>;
   /**
    * Appends events atomically and durably, updating step states from the step events and the run
    * status from run events: when the promise resolves, the records survive a crash of the process.

@@ -26,7 +26,7 @@ import type { CheckResult } from '../plan/check/types.js';
 import { checkContextFor } from '../plan/check-context.js';
 import { planUpgrade } from '../plan/planners/index.js';
 import type { Plan } from '../plan/types.js';
-import { planHash } from '../store/plan-hash.js';
+import { canonicalPlan } from '../store/plan-hash.js';
 
 /** Virtual time of a rehearsal's first instant (a fixed date keeps rehearsals reproducible). */
 export const REHEARSAL_EPOCH = Date.UTC(2026, 0, 1);
@@ -93,13 +93,14 @@ export async function rehearse(req: RehearsalRequest): Promise<Rehearsal> {
     rehearse_rejected: req.rehearseRejected === true,
     parallelism: req.parallelism ?? null,
   };
+  const canonical = canonicalPlan(plan);
   const header: RunHeader = {
     id: req.runId,
     created_at: REHEARSAL_EPOCH,
     created_wall: req.createdWall ?? new Date().toISOString(),
     cloud: plan.cloud,
     scenario: plan.scenario,
-    plan_hash: planHash(plan),
+    plan_hash: canonical.hash,
     driver: 'twin',
     options: { ...options },
   };
@@ -108,7 +109,7 @@ export async function rehearse(req: RehearsalRequest): Promise<Rehearsal> {
   faults.forEach((f, i) => {
     checkFaultMatches(plan, f, req.faults?.[i] ?? '');
   });
-  await req.journal.createRun(header, plan);
+  await req.journal.createRun(header, plan, canonical.json);
   return await runOnTwin(req, plan, check, faults, undefined, header);
 }
 

@@ -25,7 +25,7 @@ import type { Plan, Step } from '../plan/types.js';
 import { resolveUpgrade } from '../plan/upgrade-pair.js';
 import { redactingJournal } from '../security/redacting-journal.js';
 import type { Redactor } from '../security/redactor.js';
-import { planHash } from '../store/plan-hash.js';
+import { canonicalPlan } from '../store/plan-hash.js';
 import { applyPlanFacts } from './parallel-deployment.js';
 import { type PreflightProblem, preflight } from './preflight.js';
 import { primeSecrets } from './prime-secrets.js';
@@ -221,18 +221,19 @@ async function createRealRun(
     ...extra,
   };
   const clock = req.clock ?? realClock;
+  const canonical = canonicalPlan(plan);
   const header: RunHeader = {
     id: req.runId,
     created_at: clock.now(),
     created_wall: new Date().toISOString(),
     cloud: plan.cloud,
     scenario: plan.scenario,
-    plan_hash: planHash(plan),
+    plan_hash: canonical.hash,
     driver: 'real',
     options: { ...options },
   };
   const journal = redactingJournal(req.journal, req.redactor);
-  await journal.createRun(header, plan);
+  await journal.createRun(header, plan, canonical.json);
   return journal;
 }
 

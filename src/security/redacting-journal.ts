@@ -7,7 +7,7 @@ import type { Redactor } from './redactor.js';
 
 export function redactingJournal(inner: Journal, redactor: Redactor): Journal {
   return {
-    createRun: (header, plan) => inner.createRun(header, plan),
+    createRun: (header, plan, planJson) => inner.createRun(header, plan, planJson),
     append: (runId, events) =>
       inner.append(
         runId,

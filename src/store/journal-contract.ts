@@ -15,6 +15,7 @@ import {
 } from '../engine/journal.js';
 import { StackhopError } from '../errors.js';
 import { parseInventory } from '../inventory/load.js';
+import { canonicalJson } from '../plan/canonical-json.js';
 import { planUpgrade } from '../plan/planners/index.js';
 import { PLAN_FORMAT, type Plan } from '../plan/types.js';
 import { boundEvent } from './bound-output.js';
@@ -149,6 +150,13 @@ export function journalContract(name: string, open: () => Promise<JournalFixture
       expect(run?.status).toBe('running');
       expect(run?.steps.size).toBe(0);
       expect(run?.events).toBe(0);
+    });
+
+    it('gives back the plan given with its canonical JSON text', async () => {
+      const plan = smallRealPlan();
+      const header = runHeader('r20261125-171503-4f2b');
+      await j.createRun(header, plan, canonicalJson(plan));
+      expect((await j.loadRun(header.id))?.plan).toEqual(plan);
     });
 
     it('answers undefined and no events for an unknown run', async () => {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Plan, Step } from '../plan/types.js';
 import { smallRealPlan } from './journal-contract.js';
-import { canonicalJson, planHash } from './plan-hash.js';
+import { canonicalJson, canonicalPlan, planHash, sha256Hex } from './plan-hash.js';
 
 /** The same value with the keys of every object in reverse order. */
 function reversedKeys(v: unknown): unknown {
@@ -70,5 +71,35 @@ describe('planHash', () => {
     );
     // and the order of steps is part of the plan
     expect(planHash({ ...plan, steps: [...plan.steps].reverse() })).not.toBe(hash);
+  });
+});
+
+describe('sha256Hex', () => {
+  const reference = (text: string) => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
+
+  it('hashes texts longer than its 1 MB pieces as one UTF-8 text, surrogate pairs across a piece edge included', () => {
+    const mib = 1 << 20;
+    for (const at of [mib - 2, mib - 1, mib, 2 * mib - 1]) {
+      // A non-BMP character (two UTF-16 units) starting right before or on a piece boundary.
+      const text = `${'a'.repeat(at)}\u{1F680}é${'b'.repeat(mib + 3)}`;
+      expect(sha256Hex(text)).toBe(reference(text));
+    }
+    expect(sha256Hex('')).toBe(reference(''));
+  });
+
+  it('agrees with hashing the whole text on any string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(sha256Hex(text)).toBe(reference(text));
+      }),
+    );
+  });
+
+  it('canonicalPlan gives the text it hashed', () => {
+    const plan = smallRealPlan();
+    const c = canonicalPlan(plan);
+    expect(c.json).toBe(canonicalJson(plan));
+    expect(c.hash).toBe(planHash(plan));
+    expect(c.hash).toBe(reference(c.json));
   });
 });

@@ -121,7 +121,7 @@ export class SqliteJournal implements Journal {
   };
   private readonly appendTx: (runId: string, events: readonly EngineEvent[]) => void;
   private readonly loadTx: (runId: string) => StoredRun | undefined;
-  private readonly createTx: (header: RunHeader, plan: Plan) => void;
+  private readonly createTx: (header: RunHeader, plan: Plan, planJson: string | undefined) => void;
 
   /** Opens the journal file itself; most callers want `openSqliteJournal(stateDir)`. */
   static open(file: string, opts: SqliteJournalOptions): SqliteJournal {
@@ -193,7 +193,7 @@ export class SqliteJournal implements Journal {
     // instead of one failing to upgrade its read snapshot.
     this.appendTx = (runId, events) => append.immediate(runId, events);
     this.loadTx = db.transaction((runId: string) => this.loadIn(runId));
-    this.createTx = db.transaction((header: RunHeader, plan: Plan) => {
+    this.createTx = db.transaction((header: RunHeader, plan: Plan, planJson: string | undefined) => {
       this.stmt.insertRun.run(
         header.id,
         header.created_at,
@@ -205,7 +205,7 @@ export class SqliteJournal implements Journal {
         'running' satisfies RunStatus,
         header.created_at,
       );
-      this.stmt.insertDocs.run(header.id, JSON.stringify(header.options), JSON.stringify(plan));
+      this.stmt.insertDocs.run(header.id, JSON.stringify(header.options), planJson ?? JSON.stringify(plan));
     });
   }
 
@@ -214,10 +214,10 @@ export class SqliteJournal implements Journal {
     return this.file;
   }
 
-  async createRun(header: RunHeader, plan: Plan): Promise<void> {
+  async createRun(header: RunHeader, plan: Plan, planJson?: string): Promise<void> {
     this.checkOpen();
     try {
-      this.createTx(header, plan);
+      this.createTx(header, plan, planJson);
     } catch (err) {
       if (isSqliteError(err) && err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw runExists(header.id, this.file);
