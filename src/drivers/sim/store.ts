@@ -28,10 +28,13 @@ export interface StoredEffect {
   ops: readonly Op[];
 }
 
+// seq without AUTOINCREMENT: rows are never deleted, so the next rowid is always the largest + 1 and
+// the log keeps its order; AUTOINCREMENT would also update sqlite_sequence on every insert (a fifth of
+// the store's commit time). Stores made with it (earlier versions) read and append the same way.
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS effects (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,
     step TEXT NOT NULL,
     attempt INTEGER NOT NULL,
