@@ -52,7 +52,7 @@ describe('VirtualClock', () => {
       await expect(clock.sleep(10, ac.signal)).rejects.toBe(reason);
     });
     expect(settled).toEqual(['poll ok@5', 'timeout aborted@20', 'long aborted@20', 'other ok@60']);
-    // The hour-long timeout died: virtual time did not run on to it.
+    // The run ends with the program: the cancelled hour-long timeout never moved time on to its instant.
     expect(clock.now() - T0).toBe(60);
   });
 
