@@ -279,16 +279,21 @@ describe.sequential('the dashboard watching a paced rehearsal', () => {
         15_000,
       );
       expect((await view(served, run)).status).toBe('paused');
-      let settled = (await shown(page)).done;
-      await until(
+      // The steps that were running finish first. At this pace one can take many real seconds, so wait
+      // until none runs (a quiet second was not enough on a loaded machine), then for the page to show it.
+      const drained = await until(
         'the running steps to finish',
         async () => {
-          await sleep(1000);
-          const now = (await shown(page)).done;
-          if (now === settled) return true;
-          settled = now;
-          return undefined;
+          const v = await view(served, run);
+          return v.counts.running === 0 ? v : undefined;
         },
+        60_000,
+      );
+      expect(drained.status).toBe('paused');
+      const settled = drained.counts.succeeded + drained.counts.skipped;
+      await until(
+        'the page to show the held run',
+        async () => ((await shown(page)).done === settled ? true : undefined),
         15_000,
       );
       const held: number[] = [];
@@ -299,7 +304,9 @@ describe.sequential('the dashboard watching a paced rehearsal', () => {
         await sleep(200);
       }
       expect(new Set(held)).toEqual(new Set([settled]));
-      expect((await view(served, run)).counts.succeeded).toBe(settled);
+      const after = (await view(served, run)).counts;
+      expect(after.succeeded + after.skipped).toBe(settled);
+      expect(after.running).toBe(0);
 
       // Resume: running again, progress moves.
       await page.click('#resume');
