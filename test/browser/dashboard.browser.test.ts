@@ -82,6 +82,18 @@ function shown(page: Page): Promise<Shown> {
   return page.evaluate<Shown>(SHOWN);
 }
 
+/** The page's message once it says a control was refused. */
+function refusalShown(page: Page, what: string): Promise<string> {
+  return until(
+    what,
+    async () => {
+      const { message } = await shown(page);
+      return /refused/i.test(message) ? message : undefined;
+    },
+    10_000,
+  );
+}
+
 async function view(served: Served, run: string): Promise<RunView> {
   const r = await fetch(`${served.url}api/runs/${run}/view`);
   expect(r.status).toBe(200);
@@ -236,14 +248,7 @@ describe.sequential('the dashboard watching a paced rehearsal', () => {
       // Pause with an empty token: refused, nothing changes.
       await page.fill('#token', '');
       await page.click('#pause');
-      const refusal = await until(
-        'the refusal',
-        async () => {
-          const { message } = await shown(page);
-          return /refused/i.test(message) ? message : undefined;
-        },
-        10_000,
-      );
+      const refusal = await refusalShown(page, 'the refusal');
       for (let i = 0; i < 5; i++) {
         expect((await shown(page)).status).toMatch(/running/);
         await sleep(200);
@@ -252,14 +257,7 @@ describe.sequential('the dashboard watching a paced rehearsal', () => {
       await page.evaluate(`document.querySelector('#message').textContent = ''`);
       await page.fill('#token', 'f'.repeat(served.token.length));
       await page.click('#pause');
-      const wrong = await until(
-        'the refusal of a wrong token',
-        async () => {
-          const { message } = await shown(page);
-          return /refused/i.test(message) ? message : undefined;
-        },
-        10_000,
-      );
+      const wrong = await refusalShown(page, 'the refusal of a wrong token');
       expect((await shown(page)).status).toMatch(/running/);
       expect((await view(served, run)).status).toBe('running');
       // The API itself: no header, a wrong token, a malformed header: 401, and the run goes on.
