@@ -10,7 +10,9 @@ import {
   parseFault,
   TWIN_STORE_FILE,
   Twin,
+  type TwinOptions as TwinDriverOptions,
   type TwinMetrics,
+  type TwinStore,
 } from '../drivers/sim/index.js';
 import type { ComputeStatus } from '../engine/driver.js';
 import { Engine, type EngineListener, type RunOutcome } from '../engine/engine.js';
@@ -181,14 +183,13 @@ async function runOnTwin(
       : await lastEventTime(req.journal, header.id, resumeFrom.events);
   const clock = new VirtualClock(Math.max(lastTwinTime, lastJournalTime, REHEARSAL_EPOCH));
   const watchedFrom = clock.now();
-  const twin = new Twin({
+  const twin = newTwinOrRelease(opened?.store, {
     inventory: req.inventory,
     catalog: req.catalog,
     scenario: plan.scenario,
     seed: req.seed,
     clock,
     faults,
-    ...(opened === undefined ? {} : { store: opened.store }),
   });
   try {
     const engine = new Engine({
@@ -230,6 +231,16 @@ async function runOnTwin(
     };
   } finally {
     await twin.close();
+  }
+}
+
+/** A twin on the store, or the store released if the twin refuses it (it holds the twin's lock). */
+function newTwinOrRelease(store: TwinStore | undefined, opts: Omit<TwinDriverOptions, 'store'>): Twin {
+  try {
+    return new Twin({ ...opts, ...(store === undefined ? {} : { store }) });
+  } catch (err) {
+    store?.close();
+    throw err;
   }
 }
 

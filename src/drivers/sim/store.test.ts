@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScenarioId } from '../../catalog/types.js';
-import { openTwinStore } from './store.js';
+import { openTwinStore, type TwinStore } from './store.js';
 import { EPOCH, newTwin, planFor, runSteps, smallInventory } from './testing.js';
 
 const dirs: string[] = [];
@@ -18,6 +18,16 @@ const tempDir = () => {
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/**
+ * A store's process ends without a word: its connection goes (it holds the twin's lock), and the number
+ * of effects it had committed is returned to compare with what a reopened store finds.
+ */
+function dies(store: TwinStore): number {
+  const committed = store.effectCount;
+  store.close();
+  return committed;
+}
 
 describe.each<ScenarioId>(['live-compute', 'parallel-compute'])('persistence (%s)', (scenario) => {
   const inv = smallInventory({ drain: scenario === 'parallel-compute' ? 'cold-migrate' : 'live-migrate' });
@@ -34,9 +44,11 @@ describe.each<ScenarioId>(['live-compute', 'parallel-compute'])('persistence (%s
     const a = newTwin(inv, scenario, { store: first.store });
     const done = await runSteps(a.twin, a.clock, plan.steps.slice(0, cut));
     expect(done.every((r) => r.ok)).toBe(true);
-    // No close: the process "dies" here; every effect is already committed.
+    // The process "dies" here: every effect is already committed, so closing flushes nothing.
+    const committed = dies(first.store);
 
     const again = openTwinStore(dir);
+    expect(again.store.effectCount).toBe(committed);
     expect(again.lastTime).toBeGreaterThan(EPOCH);
     expect(again.lastTime).toBeLessThanOrEqual(a.clock.now());
     const b = newTwin(inv, scenario, { store: again.store, start: a.clock.now() });
@@ -93,7 +105,9 @@ describe('persistence details', () => {
       ac.abort(new Error('killed'));
       await run.catch(() => undefined);
     });
+    const committed = dies(store);
     const reopened = openTwinStore(dir);
+    expect(reopened.store.effectCount).toBe(committed);
     const b = newTwin(inv, 'live-compute', { store: reopened.store, start: reopened.lastTime! });
     expect(b.twin.state.host('cmp001')?.services['nova-compute']?.running).toBeUndefined();
     expect(b.twin.state.host('cmp001')?.instances).toBe(10);
@@ -127,11 +141,27 @@ describe('persistence details', () => {
     const a = newTwin(inv, 'live-compute', { store, seed: 1 });
     await runSteps(a.twin, a.clock, [step('keystone/ctl1/stop'), step('keystone/ctl1/switch-repository')]);
     await a.twin.close();
-    expect(() => newTwin(inv, 'live-compute', { store: openTwinStore(dir).store, seed: 2 })).toThrow(
+    const other = openTwinStore(dir).store;
+    expect(() => newTwin(inv, 'live-compute', { store: other, seed: 2 })).toThrow(
       /holds \{"seed":1,"cloud":"twin-test","scenario":"live-compute"\}/,
     );
-    expect(() =>
-      newTwin(inv, 'live-compute', { store: openTwinStore(dir).store, seed: 1, start: EPOCH }),
-    ).toThrow(/behind the twin's last change/);
+    other.close();
+    const behind = openTwinStore(dir).store;
+    expect(() => newTwin(inv, 'live-compute', { store: behind, seed: 1, start: EPOCH })).toThrow(
+      /behind the twin's last change/,
+    );
+    behind.close();
+  });
+
+  it('belongs to one rehearsal at a time: a second opening while the first is open is refused', async () => {
+    const dir = tempDir();
+    const { store } = openTwinStore(dir);
+    const a = newTwin(inv, 'live-compute', { store });
+    await runSteps(a.twin, a.clock, [step('keystone/ctl1/stop')]);
+    expect(() => openTwinStore(dir)).toThrow(/twin store .*twin\.db is in use by another rehearsal/);
+    await a.twin.close();
+    const again = openTwinStore(dir);
+    expect(again.store.effectCount).toBe(1);
+    again.store.close();
   });
 });

@@ -62,14 +62,31 @@ export class TwinStore {
   static open(dir: string): TwinStore {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, TWIN_STORE_FILE);
-    const db = new Database(file);
-    // The twin stands for a cloud that outlives the orchestrator process, not a power cut: a commit in
-    // WAL mode reaches the OS before it returns, which is what a SIGKILL test needs; no fsync
-    // (synchronous = OFF).
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = OFF');
-    db.exec(SCHEMA);
-    return new TwinStore(db, file);
+    // No busy wait: the lock is held for the whole rehearsal, so waiting for it could only time out.
+    const db = new Database(file, { timeout: 0 });
+    // One process owns a twin at a time (its rehearsal), so the connection keeps its lock and the WAL
+    // index in its own memory: no shared-memory locking on every commit, half the commit time (78,000
+    // one-row commits: 0.66–0.69 s → 0.33 s). A second process opening the same twin gets SQLITE_BUSY
+    // instead of interleaving its effects with the first's.
+    try {
+      db.pragma('locking_mode = EXCLUSIVE');
+      // The twin stands for a cloud that outlives the orchestrator process, not a power cut: a commit in
+      // WAL mode reaches the OS before it returns, which is what a SIGKILL test needs; no fsync
+      // (synchronous = OFF).
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = OFF');
+      db.exec(SCHEMA);
+      return new TwinStore(db, file);
+    } catch (err) {
+      db.close();
+      const code = (err as { code?: unknown }).code;
+      if (code === 'SQLITE_BUSY') {
+        throw new Error(`the twin store ${file} is in use by another rehearsal (SQLITE_BUSY)`, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
   }
 
   meta(): TwinMeta | undefined {
