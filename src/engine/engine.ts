@@ -67,9 +67,6 @@ export interface RunOutcome {
 
 export const DEFAULT_PARALLELISM = 64;
 
-/** Abort reason once a step has ended: it only cancels the step's timeout. */
-const STEP_ENDED = Object.freeze(new Error('the step has ended'));
-
 /**
  * Generous by default: estimates assume the initial spread of instances, and a compute that received
  * migrated instances, or whose workloads run long, drains for much longer.
@@ -446,25 +443,27 @@ export class Engine {
       signal: ac.signal,
       output: (line) => output.add(line),
     };
-    // One controller per step: a timeout aborts it with its reason; the step's end aborts it with a
-    // shared reason, which only cancels the timeout (no per-step DOMException, no second controller).
+    // A timeout aborts the step's controller with its reason; the step's end cancels the timer, so the
+    // signal is only ever aborted for a reason the driver must act on (a timeout, the operator's abort).
     const isGate = step.action.kind === 'gate';
+    let cancelTimeout: (() => void) | undefined;
     if (!isGate) {
       // A gate waits for a person as long as it takes.
       const timeoutMs = (this.opts.stepTimeoutMs ?? defaultStepTimeoutMs)(step);
-      clock.sleep(timeoutMs, ac.signal).then(
-        () => ac.abort(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`)),
-        () => undefined,
+      cancelTimeout = clock.timer(timeoutMs, () =>
+        ac.abort(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`)),
       );
     }
+    const ended = (c: Completion) => {
+      cancelTimeout?.();
+      this.complete(c);
+    };
     const work = isGate ? this.gate(step) : driver.execute(step, ctx).then((r) => ({ ...r, ok: true }));
     work.then(
       (r: { ok: boolean; summary?: string; deferred?: boolean }) =>
-        this.complete({ v, startedAt, output: output.text(), ...r }),
-      (err: unknown) =>
-        this.complete({ v, ok: false, startedAt, output: output.text(), error: errorText(err) }),
+        ended({ v, startedAt, output: output.text(), ...r }),
+      (err: unknown) => ended({ v, ok: false, startedAt, output: output.text(), error: errorText(err) }),
     );
-    work.finally(() => ac.abort(STEP_ENDED)).catch(() => undefined);
   }
 
   private async gate(step: Step): Promise<{ ok: boolean; summary?: string; deferred?: boolean }> {

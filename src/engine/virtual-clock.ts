@@ -49,6 +49,13 @@ export class VirtualClock implements Clock {
     });
   }
 
+  timer(ms: number, fire: () => void): () => void {
+    const timer = this.at(this.t + Math.max(0, ms), fire);
+    return () => {
+      timer.dead = true;
+    };
+  }
+
   /** Calls `fire` when virtual time reaches `atMs` (now, if that is in the past). */
   at(atMs: number, fire: () => void): { dead: boolean } {
     const timer = { at: Math.max(atMs, this.t), seq: this.seq++, fire, dead: false };

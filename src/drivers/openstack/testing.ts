@@ -1,5 +1,5 @@
 // Helpers for this folder's tests: a clock whose sleeps return at once (and are recorded), so retry
-// backoff and token margins are exercised without waiting.
+// backoff and token margins are exercised without waiting; its timers never fire.
 
 import type { Clock } from '../../engine/clock.js';
 
@@ -13,5 +13,7 @@ export function instantClock(): Clock & { slept: number[] } {
       slept.push(ms);
       return Promise.resolve();
     },
+    // Time passes only through sleeps here, so a deadline never comes.
+    timer: () => () => undefined,
   };
 }
