@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine/events.js';
 import { InputError, StackhopError } from '../errors.js';
@@ -26,8 +27,22 @@ journalContract('SqliteJournal', async () => {
   return { journal, dispose: () => journal.close() };
 });
 
+function rawDb(j: SqliteJournal): Database.Database {
+  return (j as unknown as { db: Database.Database }).db;
+}
+
 function pragma(j: SqliteJournal, name: string): unknown {
-  return (j as unknown as { db: Database.Database }).db.pragma(name, { simple: true });
+  return rawDb(j).pragma(name, { simple: true });
+}
+
+/** A query on the journal file through a connection of its own, read-only. */
+function query(file: string, sql: string): unknown[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all();
+  } finally {
+    db.close();
+  }
 }
 
 const started = (i: number): EngineEvent => ({
@@ -120,7 +135,7 @@ describe('SqliteJournal on disk', () => {
     const j = openSqliteJournal(state, { durability: 'process' });
     await j.createRun(runHeader('r1'), tinyPlan());
     await j.append('r1', [started(1)]);
-    // A BigInt cannot be written as JSON: the second event fails after the first was inserted.
+    // A BigInt cannot be written as JSON: the append fails on its third event.
     const bad = { type: 'run-paused', at: 2, reason: 10n } as unknown as EngineEvent;
     const err = await j.append('r1', [succeeded(2), started(2), bad]).then(
       () => undefined,
@@ -136,6 +151,99 @@ describe('SqliteJournal on disk', () => {
     expect(run?.steps.get('p/h/s1')?.status).toBe('running');
     await j.append('r1', [succeeded(2)]);
     expect((await j.events('r1', 1))[0]).toEqual(succeeded(2));
+    await j.close();
+  });
+
+  it('rolls back the batch when the run update after it fails', async () => {
+    const j = openSqliteJournal(state, { durability: 'process' });
+    await j.createRun(runHeader('r1'), tinyPlan());
+    await j.append('r1', [started(1)]);
+    // The events row is written before the runs row: make the second write fail.
+    rawDb(j).exec(
+      `CREATE TRIGGER no_status BEFORE UPDATE ON runs BEGIN SELECT RAISE(ABORT, 'no status'); END`,
+    );
+    await expect(j.append('r1', [succeeded(2), { type: 'run-paused', at: 2, reason: 'x' }])).rejects.toThrow(
+      /no status/,
+    );
+    const run = await j.loadRun('r1');
+    expect(run?.events).toBe(1);
+    expect(run?.status).toBe('running');
+    expect(run?.steps.get('p/h/s1')?.status).toBe('running');
+    expect(await j.events('r1')).toEqual([started(1)]);
+    rawDb(j).exec('DROP TRIGGER no_status');
+    await j.append('r1', [succeeded(2)]);
+    expect(await j.events('r1')).toEqual([started(1), succeeded(2)]);
+    await j.close();
+  });
+
+  it('writes one row per append, whatever its number of events', async () => {
+    const j = openSqliteJournal(state, { durability: 'process' });
+    await j.createRun(runHeader('r1'), tinyPlan());
+    const rows = () => query(j.path, 'SELECT COUNT(*) AS n FROM event_batches');
+    await j.append('r1', []);
+    expect(rows()).toEqual([{ n: 0 }]);
+    await j.append('r1', [started(1), succeeded(2), started(2), succeeded(3)]);
+    expect(rows()).toEqual([{ n: 1 }]);
+    await j.append('r1', [started(3)]);
+    expect(rows()).toEqual([{ n: 2 }]);
+    expect(query(j.path, 'SELECT seq, n FROM event_batches ORDER BY seq')).toEqual([
+      { seq: 0, n: 4 },
+      { seq: 4, n: 1 },
+    ]);
+    await j.close();
+  });
+
+  it('pages across batch boundaries: any start, any limit', async () => {
+    const j = openSqliteJournal(state, { durability: 'process' });
+    await appendBatches(j, 'r1', [1, 3, 5, 2, 1, 4]);
+    await expectPages(j, 'r1');
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 8 }), async (sizes) => {
+        const id = `p${runs++}`;
+        await appendBatches(j, id, sizes);
+        await expectPages(j, id);
+      }),
+      { numRuns: 50 },
+    );
+    await j.close();
+  });
+
+  it('migrates a version-1 journal, keeping every event and its sequence number', async () => {
+    const file = join(state, JOURNAL_FILE);
+    const old = oldEvents();
+    writeV1Journal(state, old);
+
+    const j = openSqliteJournal(state, { durability: 'power' });
+    expect(pragma(j, 'user_version')).toBe(2);
+    expect(query(file, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)).toEqual([
+      { name: 'event_batches' },
+      { name: 'run_docs' },
+      { name: 'runs' },
+    ]);
+    expect(await j.events('r1')).toEqual(old);
+    expect(await j.events('r1', 3)).toEqual(old.slice(3));
+    expect(await j.events('r1', 2, 3)).toEqual(old.slice(2, 5));
+    for (const limit of [1, 2, 3]) {
+      const pages: EngineEvent[] = [];
+      for (let from = 0; from < old.length; from += limit) pages.push(...(await j.events('r1', from, limit)));
+      expect(pages).toEqual(old);
+    }
+    const run = await j.loadRun('r1');
+    expect(run?.events).toBe(old.length);
+    expect(run?.status).toBe('paused');
+    expect(run?.plan).toEqual(tinyPlan());
+    expect(run?.steps).toEqual(fold(old).steps);
+    expect(run?.steps.get('p/h/s2')).toEqual({ status: 'running', attempt: 1, started_at: 2 });
+
+    const resumed: EngineEvent = { type: 'run-resumed', at: 10 };
+    await j.append('r1', [resumed, succeeded(3)]);
+    expect(await j.events('r1', old.length)).toEqual([resumed, succeeded(3)]);
+    expect(await j.loadRun('r1')).toMatchObject({ events: old.length + 2, status: 'running' });
+    expect(query(file, 'SELECT seq, n FROM event_batches ORDER BY seq').at(-1)).toEqual({
+      seq: old.length,
+      n: 2,
+    });
     await j.close();
   });
 
@@ -178,6 +286,97 @@ describe('SqliteJournal on disk', () => {
     );
   });
 });
+
+/** Creates the run and appends batches of `sizes` events, numbered from 0 across the batches. */
+async function appendBatches(j: SqliteJournal, runId: string, sizes: readonly number[]): Promise<void> {
+  await j.createRun(runHeader(runId), tinyPlan());
+  let i = 0;
+  for (const size of sizes) {
+    const batch = Array.from({ length: size }, () => started(i++));
+    await j.append(runId, batch);
+  }
+}
+
+/** Every page a caller can ask for is the matching slice of the whole list. */
+async function expectPages(j: SqliteJournal, runId: string): Promise<void> {
+  const all = await j.events(runId);
+  expect(all.map((e) => e.at)).toEqual(all.map((_, i) => i));
+  for (let from = 0; from <= all.length + 1; from++) {
+    for (const limit of [0, 1, 2, 4, 7, Number.POSITIVE_INFINITY]) {
+      expect(await j.events(runId, from, limit)).toEqual(all.slice(from, from + limit));
+    }
+  }
+}
+
+/** The schema of version 1, as it shipped: one row per event. */
+const V1_SCHEMA = `CREATE TABLE runs (
+     id TEXT NOT NULL PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     created_wall TEXT NOT NULL,
+     cloud TEXT NOT NULL,
+     scenario TEXT NOT NULL,
+     plan_hash TEXT NOT NULL,
+     driver TEXT NOT NULL,
+     status TEXT NOT NULL,
+     -- engine clock of the last status change (the row changes with nothing else)
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX runs_newest ON runs (created_wall DESC, id DESC);
+   -- The plan and options are megabytes for a big cloud: kept apart so that reading or updating a run's
+   -- status (every append) never walks their overflow pages.
+   CREATE TABLE run_docs (
+     run_id TEXT NOT NULL PRIMARY KEY REFERENCES runs (id),
+     options_json TEXT NOT NULL,
+     plan_json TEXT NOT NULL
+   );
+   CREATE TABLE events (
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     seq INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     step_id TEXT,
+     json TEXT NOT NULL,
+     PRIMARY KEY (run_id, seq)
+   );
+   `;
+
+/** A paused run's events: steps s1 done, s2 running, and a gate (a `step` that is no step event). */
+function oldEvents(): EngineEvent[] {
+  return [
+    { type: 'run-started', at: 0, run: 'r1', steps: 2, resumed: false },
+    started(1),
+    succeeded(2),
+    started(2),
+    { type: 'gate-waiting', at: 3, step: 'p/h/s3', prompt: 'go?' },
+    { type: 'run-paused', at: 4, reason: 'operator' },
+  ];
+}
+
+/** A journal as stackhop 1 wrote it: run r1 with the events, each in its row. */
+function writeV1Journal(state: string, events: readonly EngineEvent[]): void {
+  mkdirSync(state, { recursive: true, mode: 0o700 });
+  const db = new Database(join(state, JOURNAL_FILE));
+  db.pragma('journal_mode = WAL');
+  db.exec(V1_SCHEMA);
+  db.pragma('user_version = 1');
+  const h = runHeader('r1');
+  db.prepare(
+    `INSERT INTO runs (id, created_at, created_wall, cloud, scenario, plan_hash, driver, status, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'paused', 4)`,
+  ).run(h.id, h.created_at, h.created_wall, h.cloud, h.scenario, h.plan_hash, h.driver);
+  db.prepare('INSERT INTO run_docs (run_id, options_json, plan_json) VALUES (?, ?, ?)').run(
+    h.id,
+    JSON.stringify(h.options),
+    JSON.stringify(tinyPlan()),
+  );
+  const insert = db.prepare(
+    'INSERT INTO events (run_id, seq, at, type, step_id, json) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  events.forEach((e, seq) => {
+    insert.run(h.id, seq, e.at, e.type, 'step' in e ? e.step : null, JSON.stringify(e));
+  });
+  db.close();
+}
 
 // A child process appends through SqliteJournal and is killed with SIGKILL: no close, no checkpoint.
 const CHILD = `

@@ -1,7 +1,7 @@
 // The default journal: one SQLite file per state directory (`.stackhop/journal.db`), in WAL mode so a
 // second process (the dashboard, `status`) reads committed data while a run writes. Every append is one
-// transaction: its events and the run status land together or not at all; step states are folded from
-// the step events when a run is loaded.
+// transaction and one row of events: its events and the run status land together or not at all; step
+// states are folded from the step events when a run is loaded.
 // The schema keeps to TEXT and INTEGER so a PostgreSQL store can follow with the same tables.
 
 import { mkdirSync } from 'node:fs';
@@ -68,6 +68,21 @@ const MIGRATIONS: readonly string[] = [
    -- Step states are folded from the step events when a run is loaded (applyStepEvent), not kept in a
    -- table: an upsert per event touched a random page per step and doubled the cost of every commit.
    `,
+  // One row per append (a JSON array of its events) instead of one per event: the b-tree inserts of a
+  // row per event were most of a big rehearsal's journal time. 69,000 appends of 4 events took 2.0-2.2 s
+  // with a row per event, 1.33-1.42 s with a row per append. `seq` is the sequence number of the batch's
+  // first event and `n` its number of events, so the next append starts at seq + n of the last batch.
+  // An old journal keeps every event under its own sequence number, as a batch of one.
+  `CREATE TABLE event_batches (
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     seq INTEGER NOT NULL,
+     n INTEGER NOT NULL,
+     json TEXT NOT NULL,
+     PRIMARY KEY (run_id, seq)
+   );
+   INSERT INTO event_batches (run_id, seq, n, json) SELECT run_id, seq, 1, '[' || json || ']' FROM events;
+   DROP TABLE events;
+   `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -100,6 +115,11 @@ interface RunRow {
   status: string;
 }
 
+interface BatchRow {
+  seq: number;
+  json: string;
+}
+
 type Db = Database.Database;
 type Stmt = Database.Statement;
 
@@ -111,12 +131,12 @@ export class SqliteJournal implements Journal {
     insertRun: Stmt;
     insertDocs: Stmt;
     runStatus: Stmt;
-    lastSeq: Stmt;
-    insertEvent: Stmt;
+    nextSeq: Stmt;
+    insertBatch: Stmt;
     updateRun: Stmt;
     getRun: Stmt;
-    stepEvents: Stmt;
-    events: Stmt;
+    allBatches: Stmt;
+    batchesFrom: Stmt;
     listRuns: Stmt;
   };
   private readonly appendTx: (runId: string, events: readonly EngineEvent[]) => void;
@@ -164,23 +184,29 @@ export class SqliteJournal implements Journal {
       ),
       insertDocs: db.prepare('INSERT INTO run_docs (run_id, options_json, plan_json) VALUES (?, ?, ?)'),
       runStatus: db.prepare('SELECT status FROM runs WHERE id = ?').pluck(),
-      // ORDER BY … LIMIT 1 walks the primary key from its end; COALESCE(MAX(seq) + 1, 0) would scan
-      // every event of the run on every append, which made long runs quadratic.
-      lastSeq: db.prepare('SELECT seq FROM events WHERE run_id = ? ORDER BY seq DESC LIMIT 1').pluck(),
-      insertEvent: db.prepare(
-        'INSERT INTO events (run_id, seq, at, type, step_id, json) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
+      // ORDER BY … LIMIT 1 walks the primary key from its end; COALESCE(MAX(seq + n), 0) would scan
+      // every batch of the run on every append, which made long runs quadratic.
+      nextSeq: db
+        .prepare('SELECT seq + n FROM event_batches WHERE run_id = ? ORDER BY seq DESC LIMIT 1')
+        .pluck(),
+      insertBatch: db.prepare('INSERT INTO event_batches (run_id, seq, n, json) VALUES (?, ?, ?, ?)'),
       updateRun: db.prepare('UPDATE runs SET status = ?, updated_at = ? WHERE id = ?'),
       getRun: db.prepare(
         `SELECT id, created_at, created_wall, cloud, scenario, plan_hash, driver, options_json, plan_json, status
            FROM runs JOIN run_docs ON run_docs.run_id = runs.id WHERE id = ?`,
       ),
-      stepEvents: db
-        .prepare('SELECT json FROM events WHERE run_id = ? AND step_id IS NOT NULL ORDER BY seq')
-        .pluck(),
-      events: db
-        .prepare('SELECT json FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?')
-        .pluck(),
+      allBatches: db.prepare('SELECT json FROM event_batches WHERE run_id = ? ORDER BY seq').pluck(),
+      // From the batch holding event `from` (the last one starting at or before it), in order. One
+      // statement, so one read snapshot. Every run's first batch starts at 0, so the subquery finds
+      // nothing only for a run without events; COALESCE then starts at `from`, where there is nothing.
+      batchesFrom: db.prepare(
+        `SELECT seq, json FROM event_batches
+           WHERE run_id = :run
+             AND seq >= COALESCE(
+               (SELECT seq FROM event_batches WHERE run_id = :run AND seq <= :from ORDER BY seq DESC LIMIT 1),
+               :from)
+           ORDER BY seq`,
+      ),
       listRuns: db.prepare(
         'SELECT id, created_wall, cloud, scenario, status FROM runs ORDER BY created_wall DESC, id DESC',
       ),
@@ -248,8 +274,7 @@ export class SqliteJournal implements Journal {
     this.checkOpen();
     checkPage(fromSeq, limit);
     try {
-      const rows = this.stmt.events.all(runId, fromSeq, limit === Number.POSITIVE_INFINITY ? -1 : limit);
-      return (rows as string[]).map((json) => JSON.parse(json) as EngineEvent);
+      return this.eventsIn(runId, fromSeq, limit);
     } catch (err) {
       throw journalError(this.file, `cannot read the events of run ${runId}`, err);
     }
@@ -276,9 +301,9 @@ export class SqliteJournal implements Journal {
     }
   }
 
+  /** The sequence number of the run's next event: its number of events. */
   private nextSeq(runId: string): number {
-    const last = this.stmt.lastSeq.get(runId) as number | undefined;
-    return last === undefined ? 0 : last + 1;
+    return (this.stmt.nextSeq.get(runId) as number | undefined) ?? 0;
   }
 
   private appendIn(runId: string, events: readonly EngineEvent[]): void {
@@ -286,32 +311,47 @@ export class SqliteJournal implements Journal {
     const before = s.runStatus.get(runId) as RunStatus | undefined;
     if (before === undefined) throw unknownRun(runId, this.file);
     if (events.length === 0) return;
-    let seq = this.nextSeq(runId);
+    const bounded = events.map(boundEvent);
     let status = before;
     let at = 0;
-    for (const raw of events) {
-      const e = boundEvent(raw);
-      const stepId = 'step' in e ? e.step : null;
-      s.insertEvent.run(runId, seq++, e.at, e.type, stepId, JSON.stringify(e));
+    for (const e of bounded) {
       status = applyRunEvent(status, e);
       at = e.at;
     }
+    s.insertBatch.run(runId, this.nextSeq(runId), bounded.length, JSON.stringify(bounded));
     // The runs row changes only with the status (a tenth of the append time otherwise); the last
     // activity of a run is its last event.
     if (status !== before) s.updateRun.run(status, at, runId);
+  }
+
+  /** Stops reading batches once `limit` events are collected: the dashboard pages through long runs. */
+  private eventsIn(runId: string, fromSeq: number, limit: number): EngineEvent[] {
+    const out: EngineEvent[] = [];
+    if (limit === 0) return out;
+    const rows = this.stmt.batchesFrom.iterate({ run: runId, from: fromSeq }) as IterableIterator<BatchRow>;
+    for (const row of rows) {
+      const batch = JSON.parse(row.json) as EngineEvent[];
+      // Only the first batch can start before fromSeq.
+      const skip = Math.max(0, fromSeq - row.seq);
+      for (const e of batch.slice(skip, skip + limit - out.length)) out.push(e);
+      // Leaving the loop early resets the statement and ends its read.
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   private loadIn(runId: string): StoredRun | undefined {
     const row = this.stmt.getRun.get(runId) as RunRow | undefined;
     if (row === undefined) return undefined;
     const steps = new Map<string, StepState>();
-    for (const json of this.stmt.stepEvents.iterate(runId) as IterableIterator<string>) {
-      const e = JSON.parse(json) as EngineEvent;
-      if (!isStepEvent(e)) continue;
-      const before = steps.get(e.step);
-      const after = applyStepEvent(before, e);
-      if (after === undefined) steps.delete(e.step);
-      else if (after !== before) steps.set(e.step, after);
+    for (const json of this.stmt.allBatches.iterate(runId) as IterableIterator<string>) {
+      for (const e of JSON.parse(json) as EngineEvent[]) {
+        if (!isStepEvent(e)) continue;
+        const before = steps.get(e.step);
+        const after = applyStepEvent(before, e);
+        if (after === undefined) steps.delete(e.step);
+        else if (after !== before) steps.set(e.step, after);
+      }
     }
     const header: RunHeader = {
       id: row.id,
