@@ -23,6 +23,11 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('keeps a key named __proto__ as an ordinary property', () => {
+    const v = JSON.parse('{"b":1,"__proto__":{"x":2},"a":3}') as unknown;
+    expect(canonicalJson(v)).toBe('{"__proto__":{"x":2},"a":3,"b":1}');
+  });
+
   it('drops undefined properties like JSON.stringify, and is JSON', () => {
     expect(canonicalJson({ a: undefined, b: [undefined, null], c: Number.NaN })).toBe(
       '{"b":[null,null],"c":null}',
