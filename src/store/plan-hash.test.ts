@@ -23,6 +23,19 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('orders the keys of small and large objects alike (UTF-16 order, as a sorted insertion gives)', () => {
+    const byUtf16 = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'binary', maxLength: 4 }), fc.integer(), { maxKeys: 60 }),
+        (d) => {
+          const reference = JSON.stringify(Object.fromEntries(Object.entries(d).sort(byUtf16)));
+          expect(canonicalJson(d)).toBe(reference);
+        },
+      ),
+    );
+  });
+
   it('keeps a key named __proto__ as an ordinary property', () => {
     const v = JSON.parse('{"b":1,"__proto__":{"x":2},"a":3}') as unknown;
     expect(canonicalJson(v)).toBe('{"__proto__":{"x":2},"a":3,"b":1}');
