@@ -126,9 +126,15 @@ export function applyRunEvent(status: RunStatus, e: EngineEvent): RunStatus {
   }
 }
 
+// for…in, not Object.entries: no array of pairs per step event (84 MB over a 10,000-compute rehearsal).
+// `o` is always a fresh object literal, so every enumerable key is its own.
 function withoutUndefined<T extends object>(o: T): StepState {
+  const src = o as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  for (const k in src) {
+    const v = src[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out as unknown as StepState;
 }
 
