@@ -23,7 +23,8 @@ export class RpcLinks {
   /** Per link: `env` → send key → running clients. */
   private readonly clients: Map<string, Map<string, ClientGroup>>[];
   private readonly groupReach = new Map<string, boolean>();
-  private readonly servedCache = new Map<string, string[]>();
+  /** Versions a server serves on a link: release → point release → link index → versions. */
+  private readonly servedCache = new Map<string, Map<string | undefined, string[][]>>();
 
   constructor(
     private readonly ctx: TwinContext,
@@ -56,12 +57,23 @@ export class RpcLinks {
 
   /** Versions the server of link `i` with this run serves (empty when the release has no RPC data). */
   served(i: number, run: RunInfo): string[] {
-    const k = `${i}|${run.release}@${run.point ?? ''}`;
-    let v = this.servedCache.get(k);
+    // Keyed by release, then point, then link, without building a key string: this runs for every
+    // RPC check of every migration (hundreds of thousands in a big rehearsal).
+    let byPoint = this.servedCache.get(run.release);
+    if (byPoint === undefined) {
+      byPoint = new Map();
+      this.servedCache.set(run.release, byPoint);
+    }
+    let byLink = byPoint.get(run.point);
+    if (byLink === undefined) {
+      byLink = [];
+      byPoint.set(run.point, byLink);
+    }
+    let v = byLink[i];
     if (v === undefined) {
       const topic = this.ctx.release(run.release).rpc?.topics[this.ctx.links[i]!.topic];
       v = topic === undefined ? [] : servedVersions(topic, run.point);
-      this.servedCache.set(k, v);
+      byLink[i] = v;
     }
     return v;
   }
@@ -130,17 +142,20 @@ export class RpcLinks {
     for (const i of this.clientLinks.get(src.name) ?? []) {
       const link = this.ctx.links[i]!;
       if (link.scope !== 'migration' || !link.servers.includes(dst.name)) continue;
-      for (const [a, b] of [
-        [src, dst],
-        [dst, src],
-      ] as const) {
-        const send = a.sends.get(i);
-        if (send === undefined || b.run === undefined) continue;
-        if (this.ctx.release(b.run.release).rpc?.topics[link.topic] === undefined) continue;
-        if (!compatible(send, this.served(i, b.run))) return pairMessage(a, send, this.describeServer(b, i));
-      }
+      const why = this.sendRejection(src, dst, i) ?? this.sendRejection(dst, src, i);
+      if (why !== undefined) return why;
     }
     return undefined;
+  }
+
+  /** Why `b` rejects what `a` sends it on link `i`, if it does. */
+  private sendRejection(a: ServiceState, b: ServiceState, i: number): string | undefined {
+    const send = a.sends.get(i);
+    if (send === undefined || b.run === undefined) return undefined;
+    if (this.ctx.release(b.run.release).rpc?.topics[this.ctx.links[i]!.topic] === undefined) return undefined;
+    return compatible(send, this.served(i, b.run))
+      ? undefined
+      : pairMessage(a, send, this.describeServer(b, i));
   }
 
   /** Running servers of `name` in a deployment (its first server link), for path checks. */
