@@ -458,12 +458,15 @@ export class Engine {
       cancelTimeout?.();
       this.complete(c);
     };
-    const work = isGate ? this.gate(step) : driver.execute(step, ctx).then((r) => ({ ...r, ok: true }));
-    work.then(
-      (r: { ok: boolean; summary?: string; deferred?: boolean }) =>
-        ended({ v, startedAt, output: output.text(), ...r }),
-      (err: unknown) => ended({ v, ok: false, startedAt, output: output.text(), error: errorText(err) }),
-    );
+    const failed = (err: unknown) =>
+      ended({ v, ok: false, startedAt, output: output.text(), error: errorText(err) });
+    if (isGate) {
+      this.gate(step).then((r) => ended({ v, startedAt, output: output.text(), ...r }), failed);
+    } else {
+      driver
+        .execute(step, ctx)
+        .then((r) => ended({ v, ok: true, startedAt, output: output.text(), ...r }), failed);
+    }
   }
 
   private async gate(step: Step): Promise<{ ok: boolean; summary?: string; deferred?: boolean }> {
