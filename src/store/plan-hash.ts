@@ -31,17 +31,13 @@ const CHUNK = 1 << 20;
 /** sha256, hex, of the text's UTF-8 bytes. */
 export function sha256Hex(text: string): string {
   const hash = createHash('sha256');
-  // Each piece is encoded into one reused buffer (a UTF-16 unit is at most 3 bytes of UTF-8, a surrogate
-  // pair 4 for 2 units): no new buffer per piece, 160 MB less garbage for an 80 MB plan.
-  const buf = Buffer.allocUnsafe(3 * (CHUNK + 1));
   let from = 0;
   while (from < text.length) {
     let to = Math.min(from + CHUNK, text.length);
     // Never split a surrogate pair: each half alone would be encoded as U+FFFD.
     const last = text.charCodeAt(to - 1);
     if (to < text.length && last >= 0xd800 && last <= 0xdbff) to++;
-    const n = buf.write(text.slice(from, to), 'utf8');
-    hash.update(buf.subarray(0, n));
+    hash.update(text.slice(from, to));
     from = to;
   }
   return hash.digest('hex');
